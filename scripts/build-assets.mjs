@@ -1,0 +1,29 @@
+// Copies the front-end packages' built files from node_modules into the Django static folder
+// (src/interlocal/static/vendor/, not committed). Run by `./dev setup` through `npm run build`.
+import { cpSync, mkdirSync, rmSync, existsSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const out = join(root, "src", "interlocal", "static", "vendor");
+const nm = join(root, "node_modules");
+
+const copies = [
+  ["@uswds/uswds/dist/css", "uswds/css"],
+  ["@uswds/uswds/dist/js", "uswds/js"],
+  ["@uswds/uswds/dist/fonts", "uswds/fonts"],
+  ["@uswds/uswds/dist/img", "uswds/img"],
+  ["htmx.org/dist/htmx.min.js", "htmx/htmx.min.js"],
+];
+
+rmSync(out, { recursive: true, force: true });
+for (const [from, to] of copies) {
+  const src = join(nm, from);
+  if (!existsSync(src)) {
+    console.error(`missing ${src}: run npm ci first`);
+    process.exit(1);
+  }
+  mkdirSync(dirname(join(out, to)), { recursive: true });
+  cpSync(src, join(out, to), { recursive: true });
+}
+console.log(`assets copied to ${out}`);

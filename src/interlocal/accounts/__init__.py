@@ -1,0 +1,1 @@
+"""Accounts: people, sign-in, invitations, MFA policy, session rules and API tokens."""

@@ -1,0 +1,321 @@
+"""Interlocal settings: one module, every value read from the environment.
+
+See docs/configuration.md for the full list. With no environment at all this runs the
+zero-configuration development setup (SQLite in ./var, console e-mail, debug on).
+`INTERLOCAL_ENV=production` turns on secure defaults and requires a secret key.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import dj_database_url
+from django.utils.translation import gettext_lazy as _
+
+from interlocal.lib.env import EnvError, env_bool, env_int, env_list, env_secret, env_str
+
+BASE_DIR = Path(__file__).resolve().parent
+PROJECT_DIR = BASE_DIR.parent.parent
+VAR_DIR = Path(env_str("INTERLOCAL_VAR_DIR", str(PROJECT_DIR / "var")))
+
+# Under pytest the default is "test": tasks run immediately and password hashing is fast.
+ENVIRONMENT = env_str("INTERLOCAL_ENV", "test" if "pytest" in sys.modules else "development")
+if ENVIRONMENT not in {"development", "test", "production"}:
+    raise EnvError(f"INTERLOCAL_ENV={ENVIRONMENT!r}: use development, test or production")
+PRODUCTION = ENVIRONMENT == "production"
+TESTING = ENVIRONMENT == "test"
+
+DEBUG = env_bool("INTERLOCAL_DEBUG", default=not PRODUCTION)
+SECRET_KEY = env_secret("INTERLOCAL_SECRET_KEY")
+if not SECRET_KEY:
+    if PRODUCTION:
+        raise EnvError("INTERLOCAL_SECRET_KEY (or INTERLOCAL_SECRET_KEY_FILE) is required in production")
+    SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production-0123456789abcdef"  # noqa: S105
+
+ALLOWED_HOSTS = env_list(
+    "INTERLOCAL_ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "testserver"]
+)
+CSRF_TRUSTED_ORIGINS = env_list("INTERLOCAL_CSRF_TRUSTED_ORIGINS")
+SITE_URL = env_str("INTERLOCAL_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+SITE_ID = 1
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.sites",
+    "django.contrib.humanize",
+    "django_htmx",
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
+    "django_tasks",
+    "django_tasks_db",
+    # Interlocal apps: platform first, then domain apps.
+    "interlocal.accounts",
+    "interlocal.tenancy",
+    "interlocal.audit",
+    "interlocal.core",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "interlocal.core.middleware.RequestIdMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "interlocal.accounts.middleware.SessionTimeoutMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "interlocal.tenancy.middleware.TenantContextMiddleware",
+    "interlocal.accounts.middleware.RequireMfaMiddleware",
+    "interlocal.audit.middleware.DeniedAccessMiddleware",
+]
+
+ROOT_URLCONF = "interlocal.urls"
+WSGI_APPLICATION = "interlocal.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "interlocal.core.context_processors.shell",
+            ],
+        },
+    },
+]
+
+# --- Database -----------------------------------------------------------------------------------
+# SQLite with no configuration; PostgreSQL (or any dj-database-url URL) through DATABASE_URL.
+DATABASE_URL = env_secret("DATABASE_URL")
+if DATABASE_URL:
+    DATABASES = {
+        "default": dj_database_url.parse(
+            DATABASE_URL, conn_max_age=env_int("INTERLOCAL_DB_CONN_MAX_AGE", 60, minimum=0)
+        )
+    }
+else:
+    VAR_DIR.mkdir(parents=True, exist_ok=True)  # zero configuration: the database lives in ./var
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": env_str("INTERLOCAL_SQLITE_PATH", str(VAR_DIR / "interlocal.sqlite3")),
+            # IMMEDIATE takes the write lock when a transaction starts, so concurrent writers
+            # queue instead of failing; this is what keeps the audit chain linear on SQLite.
+            "OPTIONS": {"transaction_mode": "IMMEDIATE", "timeout": 30},
+        }
+    }
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Cache (rate limits, throttling) -----------------------------------------------------------
+REDIS_URL = env_secret("INTERLOCAL_REDIS_URL")
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# --- Accounts and sessions ----------------------------------------------------------------------
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "core:dashboard"
+LOGOUT_REDIRECT_URL = "core:home"
+
+ACCOUNT_ADAPTER = "interlocal.accounts.adapters.AccountAdapter"
+SOCIALACCOUNT_ADAPTER = "interlocal.accounts.adapters.SocialAccountAdapter"
+ACCOUNT_USER_MODEL_USERNAME_FIELD = None
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_EMAIL_VERIFICATION = "none"  # people arrive by invitation, which proves the address
+ACCOUNT_LOGOUT_ON_GET = False
+ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
+ACCOUNT_SESSION_REMEMBER = False
+ACCOUNT_PREVENT_ENUMERATION = True
+# Login throttling: failed sign-ins per IP and per account, password reset e-mails per address.
+ACCOUNT_RATE_LIMITS = {
+    "login_failed": env_str("INTERLOCAL_LOGIN_RATE_LIMIT", "10/m/ip,5/5m/key"),
+    "reset_password": "20/m/ip,5/m/key",
+    "reset_password_email": "5/m/ip,5/m/key",
+}
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = env_str("INTERLOCAL_MFA_ISSUER", "Interlocal")
+MFA_RECOVERY_CODE_COUNT = 10
+
+SOCIALACCOUNT_ONLY = False
+SOCIALACCOUNT_LOGIN_ON_GET = False
+# Single sign-on may only sign in people who already have an account (by verified e-mail).
+SOCIALACCOUNT_AUTO_SIGNUP = False
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = True
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
+SOCIALACCOUNT_PROVIDERS: dict[str, object] = {}
+_oidc = env_str("INTERLOCAL_OIDC_PROVIDERS")
+if _oidc:
+    try:
+        _oidc_apps = json.loads(_oidc)
+    except json.JSONDecodeError as exc:
+        raise EnvError(f"INTERLOCAL_OIDC_PROVIDERS is not valid JSON: {exc}") from None
+    if not isinstance(_oidc_apps, list):
+        raise EnvError("INTERLOCAL_OIDC_PROVIDERS must be a JSON list of provider objects")
+    SOCIALACCOUNT_PROVIDERS["openid_connect"] = {"APPS": _oidc_apps, "OAUTH_PKCE_ENABLED": True}
+
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+SESSION_COOKIE_AGE = env_int("INTERLOCAL_SESSION_ABSOLUTE_SECONDS", 12 * 3600, minimum=60)
+SESSION_IDLE_TIMEOUT = env_int("INTERLOCAL_SESSION_IDLE_SECONDS", 30 * 60, minimum=60)
+SESSION_ABSOLUTE_TIMEOUT = SESSION_COOKIE_AGE
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+
+# --- Security (secure defaults in production) ---------------------------------------------------
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+if PRODUCTION:
+    SECURE_SSL_REDIRECT = env_bool("INTERLOCAL_SSL_REDIRECT", True)
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_HSTS_SECONDS = env_int("INTERLOCAL_HSTS_SECONDS", 31536000, minimum=0)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = env_bool("INTERLOCAL_HSTS_PRELOAD", False)
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    # The checks below are about a preload list entry, which is an operator's decision.
+    SILENCED_SYSTEM_CHECKS = ["security.W021"] if not SECURE_HSTS_PRELOAD else []
+
+# --- Internationalization ----------------------------------------------------------------------
+LANGUAGE_CODE = "en-us"
+LANGUAGES = [("en", _("English"))]
+TIME_ZONE = env_str("INTERLOCAL_TIME_ZONE", "America/New_York")
+USE_I18N = True
+USE_TZ = True
+
+# --- Static and uploaded files -----------------------------------------------------------------
+STATIC_URL = "/static/"
+STATIC_ROOT = Path(env_str("INTERLOCAL_STATIC_ROOT", str(VAR_DIR / "static")))
+STATICFILES_DIRS = [BASE_DIR / "static"]
+# Uploads live outside the web root and are only served through an access-checked view
+# (core.views.download_file); MEDIA_URL is deliberately not routed.
+MEDIA_ROOT = Path(env_str("INTERLOCAL_MEDIA_ROOT", str(VAR_DIR / "media")))
+MEDIA_URL = "/media-not-served/"
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+UPLOAD_MAX_BYTES = env_int("INTERLOCAL_UPLOAD_MAX_BYTES", 25 * 1024 * 1024, minimum=1024)
+
+_s3_bucket = env_str("INTERLOCAL_S3_BUCKET")
+if _s3_bucket:
+    _private_storage: dict[str, object] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": _s3_bucket,
+            "endpoint_url": env_str("INTERLOCAL_S3_ENDPOINT_URL") or None,
+            "region_name": env_str("INTERLOCAL_S3_REGION") or None,
+            "access_key": env_secret("INTERLOCAL_S3_ACCESS_KEY") or None,
+            "secret_key": env_secret("INTERLOCAL_S3_SECRET_KEY") or None,
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+else:
+    _private_storage = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(MEDIA_ROOT), "base_url": MEDIA_URL},
+    }
+STORAGES = {
+    "default": _private_storage,
+    "staticfiles": {
+        "BACKEND": (
+            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            if PRODUCTION
+            else "django.contrib.staticfiles.storage.StaticFilesStorage"
+        )
+    },
+}
+
+# --- E-mail ------------------------------------------------------------------------------------
+EMAIL_BACKEND = env_str(
+    "INTERLOCAL_EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if PRODUCTION
+    else "django.core.mail.backends.console.EmailBackend",
+)
+EMAIL_HOST = env_str("INTERLOCAL_EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("INTERLOCAL_EMAIL_PORT", 25, minimum=1)
+EMAIL_HOST_USER = env_str("INTERLOCAL_EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env_secret("INTERLOCAL_EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env_bool("INTERLOCAL_EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("INTERLOCAL_EMAIL_USE_SSL", False)
+DEFAULT_FROM_EMAIL = env_str("INTERLOCAL_DEFAULT_FROM_EMAIL", "Interlocal <noreply@interlocal.invalid>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+ADMINS = [("Operator", addr) for addr in env_list("INTERLOCAL_ADMIN_EMAILS")]
+
+# --- Background tasks --------------------------------------------------------------------------
+TASKS = {
+    "default": {
+        "BACKEND": env_str("INTERLOCAL_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default", "email"],
+    }
+}
+
+if TESTING:
+    TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "QUEUES": ["default", "email"]}}
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed; never outside tests
+    EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+# --- API ---------------------------------------------------------------------------------------
+API_PAGE_SIZE = env_int("INTERLOCAL_API_PAGE_SIZE", 50, minimum=1)
+API_MAX_PAGE_SIZE = 500
+NINJA_PAGINATION_MAX_LIMIT = API_MAX_PAGE_SIZE
+
+# --- Logging -----------------------------------------------------------------------------------
+LOG_FORMAT = env_str("INTERLOCAL_LOG_FORMAT", "text")
+if LOG_FORMAT not in {"text", "json"}:
+    raise EnvError(f"INTERLOCAL_LOG_FORMAT={LOG_FORMAT!r}: use text or json")
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"request_id": {"()": "interlocal.core.middleware.RequestIdLogFilter"}},
+    "formatters": {
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(request_id)s %(message)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["request_id"]},
+    },
+    "root": {"handlers": ["console"], "level": env_str("INTERLOCAL_LOG_LEVEL", "INFO")},
+    "loggers": {"django.db.backends": {"level": "WARNING"}},
+}
+
+# --- Interlocal --------------------------------------------------------------------------------
+# Aggregates built from fewer members than this are suppressed (see tenancy.disclosure).
+INTERLOCAL_MIN_AGGREGATE_MEMBERS = env_int("INTERLOCAL_MIN_AGGREGATE_MEMBERS", 3, minimum=2)
+INVITATION_TTL_DAYS = env_int("INTERLOCAL_INVITATION_TTL_DAYS", 14, minimum=1)

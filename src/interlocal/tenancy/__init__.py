@@ -1,0 +1,1 @@
+"""Tenancy: consortia, members, people's roles, and the one scoping mechanism every app uses."""

@@ -1,0 +1,13 @@
+"""The site's URL map."""
+
+from django.urls import include, path
+
+from interlocal.api import api
+from interlocal.core import views as core_views
+
+urlpatterns = [
+    path("", include("interlocal.core.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("api/v1/", api.urls),
+    path("healthz", core_views.healthz, name="healthz"),
+]
