@@ -277,7 +277,12 @@ ADMINS = [("Operator", addr) for addr in env_list("INTERLOCAL_ADMIN_EMAILS")]
 # --- Background tasks --------------------------------------------------------------------------
 TASKS = {
     "default": {
-        "BACKEND": env_str("INTERLOCAL_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        # Production queues work for `interlocal worker`; development runs it at once, so the
+        # demo needs no second process.
+        "BACKEND": env_str(
+            "INTERLOCAL_TASKS_BACKEND",
+            "django_tasks_db.DatabaseBackend" if PRODUCTION else "django_tasks.backends.immediate.ImmediateBackend",
+        ),
         "QUEUES": ["default", "email"],
     }
 }

@@ -52,6 +52,7 @@ class Member(models.Model):
         CITY = "city", _("City")
         COUNTY = "county", _("County")
         MUNICIPAL_DISTRICT = "municipal_district", _("Municipal district")
+        SPECIALIZED_MUNICIPALITY = "specialized_municipality", _("Specialized municipality")
         SCHOOL_DISTRICT = "school_district", _("School district")
         OTHER = "other", _("Other public body")
 
