@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sites",
     "django.contrib.humanize",
+    "django.forms",  # lets TemplatesSetting find Django's own widget templates
     "django_htmx",
     "allauth",
     "allauth.account",
@@ -82,6 +83,9 @@ MIDDLEWARE = [
     "interlocal.accounts.middleware.RequireMfaMiddleware",
     "interlocal.audit.middleware.DeniedAccessMiddleware",
 ]
+
+# Every form renders USWDS markup (templates/django/forms/): labels, hints, inline errors.
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 ROOT_URLCONF = "interlocal.urls"
 WSGI_APPLICATION = "interlocal.wsgi.application"
@@ -321,6 +325,6 @@ LOGGING = {
 }
 
 # --- Interlocal --------------------------------------------------------------------------------
-# Aggregates built from fewer members than this are suppressed (see tenancy.disclosure).
+# Aggregates built from fewer members than this are suppressed by modules that publish them.
 INTERLOCAL_MIN_AGGREGATE_MEMBERS = env_int("INTERLOCAL_MIN_AGGREGATE_MEMBERS", 3, minimum=2)
 INVITATION_TTL_DAYS = env_int("INTERLOCAL_INVITATION_TTL_DAYS", 14, minimum=1)
