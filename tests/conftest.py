@@ -50,8 +50,7 @@ class World:
 
 
 def _user(email: str, name: str) -> User:
-    user = User.objects.create_user(email=email, password=PASSWORD, full_name=name)
-    return user
+    return User.objects.create_user(email=email, password=PASSWORD, full_name=name)
 
 
 def build_world() -> World:
@@ -65,7 +64,12 @@ def build_world() -> World:
     bolton = Member.objects.create(name="Bolton", slug="bolton-ct", population=4900, region="CT")
     canton = Member.objects.create(name="Canton", slug="canton-ct", population=10100, region="CT")
     airdrie = Member.objects.create(
-        name="City of Airdrie", slug="airdrie-ab", kind=Member.Kind.CITY, population=74000, region="AB", country="CA"
+        name="City of Airdrie",
+        slug="airdrie-ab",
+        kind=Member.Kind.CITY,
+        population=74000,
+        region="AB",
+        country="CA",
     )
     for m in (avon, bolton, canton):
         ConsortiumMember.objects.create(consortium=capitol, member=m)

@@ -30,9 +30,19 @@ def test_demo_loads_both_regions_and_every_role_and_is_idempotent():
     assert DEMO_PASSWORD in text and "alice@capitol.example.org" in text
     assert User.objects.get(email="bob@avon.example.org").check_password(DEMO_PASSWORD)
 
-    counts = (Member.objects.count(), Membership.objects.count(), User.objects.count(), AuditEvent.objects.count())
+    counts = (
+        Member.objects.count(),
+        Membership.objects.count(),
+        User.objects.count(),
+        AuditEvent.objects.count(),
+    )
     call_command("demo", "--load-only", "--no-migrate", stdout=io.StringIO())
-    again = (Member.objects.count(), Membership.objects.count(), User.objects.count(), AuditEvent.objects.count())
+    again = (
+        Member.objects.count(),
+        Membership.objects.count(),
+        User.objects.count(),
+        AuditEvent.objects.count(),
+    )
     assert again == counts
 
 

@@ -26,7 +26,9 @@ def test_consortium_writable_by_council_only(world):
     assert Consortium.objects.writable_by(world.alice).filter(pk=world.capitol.pk).exists()
     assert Consortium.objects.writable_by(world.sam).filter(pk=world.capitol.pk).exists()
     for name in ("bob", "ada", "olga", "vince", "pat"):
-        assert not Consortium.objects.writable_by(getattr(world, name)).filter(pk=world.capitol.pk).exists(), name
+        assert (
+            not Consortium.objects.writable_by(getattr(world, name)).filter(pk=world.capitol.pk).exists()
+        ), name
 
 
 def test_member_directory_is_per_consortium_and_not_for_vendors(world):

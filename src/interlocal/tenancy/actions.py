@@ -39,7 +39,9 @@ def unique_slug(model: type[Consortium] | type[Member], name: str, *, max_length
 @transaction.atomic
 def do_create_consortium(*, name: str, acting_user: User | None, **fields: Any) -> Consortium:
     """Create a consortium (an operator's action: from the CLI or the demo)."""
-    consortium = Consortium(name=name, slug=fields.pop("slug", None) or unique_slug(Consortium, name), **fields)
+    consortium = Consortium(
+        name=name, slug=fields.pop("slug", None) or unique_slug(Consortium, name), **fields
+    )
     consortium.full_clean()
     consortium.save()
     audit.record(acting_user, "tenancy.consortium.created", consortium, after=audit.snapshot(consortium))
@@ -90,8 +92,13 @@ def _check_role_shape(consortium: Consortium, member: Member | None, role: str) 
         raise ValidationError(_("This role is held for a member; choose the member."))
     if role in CONSORTIUM_ROLES and member is not None:
         raise ValidationError(_("This role is held for the consortium as a whole, not for a member."))
-    if member is not None and not ConsortiumMember.objects.filter(consortium=consortium, member=member).exists():
-        raise ValidationError(_("%(member)s is not a member of %(consortium)s.") % {"member": member, "consortium": consortium})
+    if (
+        member is not None
+        and not ConsortiumMember.objects.filter(consortium=consortium, member=member).exists()
+    ):
+        raise ValidationError(
+            _("%(member)s is not a member of %(consortium)s.") % {"member": member, "consortium": consortium}
+        )
 
 
 @transaction.atomic

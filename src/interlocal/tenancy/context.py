@@ -44,7 +44,8 @@ class TenantContext:
         return frozenset(
             m.role
             for m in self.memberships
-            if m.consortium_id == self.consortium.pk and (m.member_id is None or m.member_id == self.member_id)
+            if m.consortium_id == self.consortium.pk
+            and (m.member_id is None or m.member_id == self.member_id)
         )
 
     @property

@@ -25,7 +25,9 @@ class Consortium(models.Model):
 
     name = models.CharField(_("name"), max_length=200, unique=True)
     slug = models.SlugField(_("short name"), max_length=80, unique=True)
-    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.COUNCIL_OF_GOVERNMENTS)
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=Kind.choices, default=Kind.COUNCIL_OF_GOVERNMENTS
+    )
     region = models.CharField(_("state or province"), max_length=80, blank=True)
     country = models.CharField(_("country"), max_length=2, default="US", help_text=_("ISO 3166-1 alpha-2"))
     description = models.TextField(_("description"), blank=True)
@@ -91,7 +93,9 @@ class ConsortiumMember(models.Model):
 
     class Meta:
         ordering = ["consortium", "member__name"]
-        constraints = [models.UniqueConstraint(fields=["consortium", "member"], name="uniq_consortium_member")]
+        constraints = [
+            models.UniqueConstraint(fields=["consortium", "member"], name="uniq_consortium_member")
+        ]
 
     def __str__(self) -> str:
         return f"{self.member} in {self.consortium}"
@@ -102,7 +106,9 @@ class Membership(models.Model):
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
     consortium = models.ForeignKey(Consortium, on_delete=models.CASCADE, related_name="memberships")
-    member = models.ForeignKey(Member, on_delete=models.CASCADE, null=True, blank=True, related_name="memberships")
+    member = models.ForeignKey(
+        Member, on_delete=models.CASCADE, null=True, blank=True, related_name="memberships"
+    )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
     created_at = models.DateTimeField(default=timezone.now)
     created_by = models.ForeignKey(
@@ -127,7 +133,8 @@ class Membership(models.Model):
                 name="member_role_needs_member",
             ),
             models.CheckConstraint(
-                condition=~Q(role__in=["consortium_admin", "consortium_staff", "vendor"]) | Q(member__isnull=True),
+                condition=~Q(role__in=["consortium_admin", "consortium_staff", "vendor"])
+                | Q(member__isnull=True),
                 name="consortium_role_has_no_member",
             ),
         ]

@@ -126,4 +126,6 @@ def get_membership_for_user(user: User | AnonymousUser, pk: int, *, write: bool 
     """The membership if `user` may see it (or manage it, with write=True); else 404."""
     from interlocal.tenancy.models import Membership
 
-    return get_for_user(Membership.objects.select_related("user", "member", "consortium"), user, write=write, pk=pk)
+    return get_for_user(
+        Membership.objects.select_related("user", "member", "consortium"), user, write=write, pk=pk
+    )

@@ -66,14 +66,11 @@ def _memberships() -> models.QuerySet[Any]:
 
 
 def _role_in_consortium(user: User, path: str, roles: frozenset[str]) -> Exists:
-    return Exists(
-        _memberships().filter(user=user, role__in=roles, consortium=OuterRef(path))
-    )
+    return Exists(_memberships().filter(user=user, role__in=roles, consortium=OuterRef(path)))
 
 
 def _role_for_member(user: User, spec: Tenancy, roles: frozenset[str]) -> Exists:
-    assert spec.member
-    qs = _memberships().filter(user=user, role__in=roles, member=OuterRef(spec.member))
+    qs = _memberships().filter(user=user, role__in=roles, member=OuterRef(str(spec.member)))
     if spec.consortium:
         qs = qs.filter(consortium=OuterRef(spec.consortium))
     return Exists(qs)
@@ -109,8 +106,7 @@ class ScopedQuerySet(models.QuerySet[M], Generic[M]):
     @staticmethod
     def _read_condition(spec: Tenancy, user: User) -> Q:
         if not spec.member:
-            assert spec.consortium
-            return Q(_role_in_consortium(user, spec.consortium, CONSORTIUM_READ_ROLES))
+            return Q(_role_in_consortium(user, str(spec.consortium), CONSORTIUM_READ_ROLES))
         condition = Q(_role_for_member(user, spec, MEMBER_READ_ROLES))
         if spec.consortium and spec.council_reads:
             condition |= Q(_role_in_consortium(user, spec.consortium, CONSORTIUM_WRITE_ROLES))
@@ -123,8 +119,7 @@ class ScopedQuerySet(models.QuerySet[M], Generic[M]):
     @staticmethod
     def _write_condition(spec: Tenancy, user: User) -> Q:
         if not spec.member:
-            assert spec.consortium
-            return Q(_role_in_consortium(user, spec.consortium, CONSORTIUM_WRITE_ROLES))
+            return Q(_role_in_consortium(user, str(spec.consortium), CONSORTIUM_WRITE_ROLES))
         condition = Q(_role_for_member(user, spec, MEMBER_WRITE_ROLES))
         if spec.member_optional and spec.consortium:
             condition |= Q(**{f"{spec.member}__isnull": True}) & Q(

@@ -31,7 +31,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--load-only", action="store_true", help="Load the demo data, do not serve.")
-        parser.add_argument("--addrport", default="127.0.0.1:8000", help="Where to serve (default 127.0.0.1:8000).")
+        parser.add_argument(
+            "--addrport", default="127.0.0.1:8000", help="Where to serve (default 127.0.0.1:8000)."
+        )
         parser.add_argument("--no-migrate", action="store_true", help="Assume the database is migrated.")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -44,8 +46,9 @@ class Command(BaseCommand):
             logins.extend(module.load(stdout=self.stdout) or [])
         from interlocal.tenancy.demo import DEMO_PASSWORD
 
-        self.stdout.write(self.style.SUCCESS("\nDemo loaded. Sign in as any of these (password for all: "
-                                             f"{DEMO_PASSWORD}):"))
+        self.stdout.write(
+            self.style.SUCCESS(f"\nDemo loaded. Sign in as any of these (password for all: {DEMO_PASSWORD}):")
+        )
         width = max((len(x.email) for x in logins), default=10)
         seen = set()
         for login in logins:
