@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import secrets
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from interlocal.tenancy.roles import INVITABLE_ROLES, Role
+from interlocal.tenancy.scoping import ScopedQuerySet, Tenancy
 
 
 class UserManager(BaseUserManager["User"]):
@@ -49,7 +53,7 @@ class User(AbstractUser):
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: ClassVar[list[str]] = []
 
-    objects = UserManager()  # type: ignore[misc]
+    objects = UserManager()  # type: ignore[assignment,misc]
 
     class Meta:
         ordering = ["email"]
@@ -62,6 +66,14 @@ class User(AbstractUser):
         return self.full_name or self.get_full_name() or self.email
 
 
+class UserSessionQuerySet(models.QuerySet["UserSession"]):
+    def owned_by(self, user: Any) -> UserSessionQuerySet:
+        """A person's own sessions."""
+        if user is None or not user.is_authenticated:
+            return self.none()
+        return self.filter(user=user)
+
+
 class UserSession(models.Model):
     """Which session belongs to whom, so that disabling a person ends all of their sessions."""
 
@@ -70,6 +82,11 @@ class UserSession(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     user_agent = models.CharField(max_length=300, blank=True)
+
+    objects = UserSessionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:
         return f"{self.user_id}:{self.session_key[:6]}…"
@@ -82,10 +99,17 @@ def hash_token(raw: str) -> str:
 
 class ApiTokenQuerySet(models.QuerySet["ApiToken"]):
     def active(self) -> ApiTokenQuerySet:
+        """Tokens that still authenticate: not revoked, not expired, and their person not disabled."""
         now = timezone.now()
         return self.filter(revoked_at__isnull=True, user__is_active=True).filter(
             models.Q(expires_at__isnull=True) | models.Q(expires_at__gt=now)
         )
+
+    def owned_by(self, user: Any) -> ApiTokenQuerySet:
+        """A person's own tokens: tokens are personal, nobody else lists or revokes them."""
+        if user is None or not user.is_authenticated:
+            return self.none()
+        return self.filter(user=user)
 
 
 class ApiToken(models.Model):
@@ -118,3 +142,117 @@ class ApiToken(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None and (self.expires_at is None or self.expires_at > timezone.now())
+
+
+class InvitationQuerySet(ScopedQuerySet["Invitation"]):
+    """Invitations are managed by the admins who could have sent them, and seen by nobody else."""
+
+    def visible_to(self, user: Any) -> InvitationQuerySet:
+        """Consortium admins see their consortium's invitations; member admins their member's."""
+        if user is None or not user.is_authenticated or not user.is_active:
+            return self.none()
+        from interlocal.tenancy.models import Membership
+        from interlocal.tenancy.roles import Role
+
+        mine = Membership.objects.filter(user=user, consortium__is_active=True)
+        return self.filter(
+            models.Q(models.Exists(mine.filter(role=Role.CONSORTIUM_ADMIN, consortium=models.OuterRef("consortium"))))
+            | models.Q(
+                models.Exists(
+                    mine.filter(
+                        role=Role.MEMBER_ADMIN,
+                        consortium=models.OuterRef("consortium"),
+                        member=models.OuterRef("member"),
+                    )
+                ),
+                role__in=INVITABLE_ROLES[Role.MEMBER_ADMIN],
+            )
+        )
+
+    def writable_by(self, user: Any) -> InvitationQuerySet:
+        """Whoever may see an invitation may resend or revoke it."""
+        return self.visible_to(user)
+
+    def in_consortium(self, consortium: Any) -> InvitationQuerySet:
+        """The invitations of one consortium (the page's context; scoping is visible_to's job)."""
+        return self.filter(consortium=consortium)
+
+    def for_member(self, member: Any) -> InvitationQuerySet:
+        """The invitations for one member's roles (the page's context)."""
+        return self.filter(member=member)
+
+    def pending(self) -> InvitationQuerySet:
+        """Not yet accepted, not revoked and not expired."""
+        return self.filter(accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now())
+
+
+def invitation_expiry() -> datetime.datetime:
+    """When an invitation sent now stops working."""
+    return timezone.now() + datetime.timedelta(days=settings.INVITATION_TTL_DAYS)
+
+
+class Invitation(models.Model):
+    """An offer of a role, sent by e-mail; only the hash of the link's token is stored."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        ACCEPTED = "accepted", _("Accepted")
+        REVOKED = "revoked", _("Revoked")
+        EXPIRED = "expired", _("Expired")
+
+    email = models.EmailField(_("e-mail address"))
+    consortium = models.ForeignKey(
+        "tenancy.Consortium", on_delete=models.CASCADE, related_name="invitations", verbose_name=_("consortium")
+    )
+    member = models.ForeignKey(
+        "tenancy.Member",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="invitations",
+        verbose_name=_("member"),
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="invitations_sent",
+        verbose_name=_("invited by"),
+    )
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(_("sent"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expires"), default=invitation_expiry)
+    accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    tenancy = Tenancy(consortium="consortium", member="member", member_optional=True)
+    objects = InvitationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["consortium", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.email} — {self.get_role_display()}"
+
+    @property
+    def status(self) -> str:
+        if self.accepted_at is not None:
+            return self.Status.ACCEPTED
+        if self.revoked_at is not None:
+            return self.Status.REVOKED
+        if self.expires_at <= timezone.now():
+            return self.Status.EXPIRED
+        return self.Status.PENDING
+
+    def get_status_display(self) -> str:
+        return str(self.Status(self.status).label)
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == self.Status.PENDING

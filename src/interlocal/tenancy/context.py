@@ -60,7 +60,7 @@ class TenantContext:
         seen: dict[int, Member] = {}
         for m in self.memberships:
             if m.consortium_id == self.consortium.pk and m.member is not None:
-                seen.setdefault(m.member_id, m.member)
+                seen.setdefault(m.member.pk, m.member)
         return sorted(seen.values(), key=lambda x: x.name)
 
     def has_role(self, *roles: str) -> bool:

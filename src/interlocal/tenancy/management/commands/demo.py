@@ -40,7 +40,7 @@ class Command(BaseCommand):
         if not options["no_migrate"]:
             self.stdout.write("Applying database migrations…")
             call_command("migrate", interactive=False, verbosity=0)
-        logins = []
+        logins: list[Any] = []
         for module in demo_loaders():
             self.stdout.write(f"Loading demo data: {module.__name__}")
             logins.extend(module.load(stdout=self.stdout) or [])
