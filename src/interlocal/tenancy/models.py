@@ -70,7 +70,9 @@ class Member(models.Model):
     country = models.CharField(_("country"), max_length=2, default="US")
     created_at = models.DateTimeField(default=timezone.now)
 
-    consortia = models.ManyToManyField(Consortium, through="ConsortiumMember", related_name="members")
+    consortia: models.ManyToManyField[Consortium, ConsortiumMember] = models.ManyToManyField(
+        Consortium, through="ConsortiumMember", related_name="members"
+    )
 
     objects = MemberQuerySet.as_manager()
 

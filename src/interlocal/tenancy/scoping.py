@@ -22,6 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
@@ -145,10 +146,8 @@ def get_for_user(
         scoped = scoped.writable_by(user)  # type: ignore[attr-defined]
     try:
         return scoped.get(**lookup)
-    except (queryset.model.DoesNotExist, ValueError, TypeError):
+    except (ObjectDoesNotExist, ValueError, TypeError):
         pass
-    except queryset.model.MultipleObjectsReturned:  # pragma: no cover - lookups are by key
-        raise
     if queryset.model._base_manager.filter(**lookup).exists():
         from interlocal.audit import record_denied
 
