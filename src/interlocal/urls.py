@@ -7,6 +7,7 @@ from interlocal.core import views as core_views
 
 urlpatterns = [
     path("", include("interlocal.core.urls")),
+    path("", include("interlocal.tenancy.urls")),
     path("accounts/", include("allauth.urls")),
     path("api/v1/", api.urls),
     path("healthz", core_views.healthz, name="healthz"),
