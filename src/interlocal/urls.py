@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("interlocal.core.urls")),
     path("", include("interlocal.tenancy.urls")),
     path("accounts/", include("allauth.urls")),
+    path("account/", include("interlocal.accounts.urls")),
     path("api/v1/", api.urls),
     path("healthz", core_views.healthz, name="healthz"),
 ]

@@ -40,7 +40,9 @@ class SessionTimeoutMiddleware:
             if idle or expired:
                 logout(request)
                 if _wants_json(request):
-                    return JsonResponse({"detail": "Session expired; sign in again.", "errors": []}, status=401)
+                    return JsonResponse(
+                        {"detail": "Session expired; sign in again.", "errors": []}, status=401
+                    )
                 messages.info(
                     request,
                     _("You were signed out after a period of inactivity.")
@@ -77,7 +79,8 @@ class RequireMfaMiddleware:
                     status=403,
                 )
             messages.warning(
-                request, _("Your role requires two-factor authentication. Set up an authenticator app to continue.")
+                request,
+                _("Your role requires two-factor authentication. Set up an authenticator app to continue."),
             )
             return redirect(f"{reverse('mfa_activate_totp')}?next={request.get_full_path()}")
         return self.get_response(request)

@@ -156,7 +156,11 @@ class InvitationQuerySet(ScopedQuerySet["Invitation"]):
 
         mine = Membership.objects.filter(user=user, consortium__is_active=True)
         return self.filter(
-            models.Q(models.Exists(mine.filter(role=Role.CONSORTIUM_ADMIN, consortium=models.OuterRef("consortium"))))
+            models.Q(
+                models.Exists(
+                    mine.filter(role=Role.CONSORTIUM_ADMIN, consortium=models.OuterRef("consortium"))
+                )
+            )
             | models.Q(
                 models.Exists(
                     mine.filter(
@@ -202,7 +206,10 @@ class Invitation(models.Model):
 
     email = models.EmailField(_("e-mail address"))
     consortium = models.ForeignKey(
-        "tenancy.Consortium", on_delete=models.CASCADE, related_name="invitations", verbose_name=_("consortium")
+        "tenancy.Consortium",
+        on_delete=models.CASCADE,
+        related_name="invitations",
+        verbose_name=_("consortium"),
     )
     member = models.ForeignKey(
         "tenancy.Member",

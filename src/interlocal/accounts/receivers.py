@@ -39,8 +39,12 @@ def on_logged_in(sender: Any, request: HttpRequest | None, user: Any, **kwargs: 
 
 
 @receiver(user_login_failed, dispatch_uid="interlocal_login_failed")
-def on_login_failed(sender: Any, credentials: dict[str, Any], request: HttpRequest | None = None, **kwargs: Any) -> None:
-    attempted = str(credentials.get("email") or credentials.get("username") or credentials.get("login") or "")[:254]
+def on_login_failed(
+    sender: Any, credentials: dict[str, Any], request: HttpRequest | None = None, **kwargs: Any
+) -> None:
+    attempted = str(
+        credentials.get("email") or credentials.get("username") or credentials.get("login") or ""
+    )[:254]
     audit.record(
         None,
         "auth.login.failed",
