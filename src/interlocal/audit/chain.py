@@ -56,7 +56,11 @@ def verify_chain(rows: Iterable[tuple[int, str, str, Mapping[str, Any]]]) -> tup
             )
             return checked, ChainBreak(first, kind, detail)
         if prev_hash != expected_prev:
-            return checked, ChainBreak(seq, "missing", f"event {seq} does not follow event {seq - 1}: a row before it was removed or replaced")
+            return checked, ChainBreak(
+                seq,
+                "missing",
+                f"event {seq} does not follow event {seq - 1}: a row before it was removed or replaced",
+            )
         if event_hash(prev_hash, fields) != stored_hash:
             return checked, ChainBreak(seq, "edited", f"event {seq} was changed after it was written")
         expected_prev = stored_hash

@@ -33,7 +33,10 @@ class AuditEventQuerySet(ScopedQuerySet["AuditEvent"]):
         from interlocal.tenancy.roles import Role
 
         admin_of = Membership.objects.filter(
-            user=user, role=Role.CONSORTIUM_ADMIN, consortium__is_active=True, consortium=OuterRef("consortium")
+            user=user,
+            role=Role.CONSORTIUM_ADMIN,
+            consortium__is_active=True,
+            consortium=OuterRef("consortium"),
         )
         return self.filter(Exists(admin_of))
 
@@ -60,17 +63,29 @@ class AuditEvent(models.Model):
     # DO_NOTHING without a constraint: deleting a person or member must never rewrite history
     # (a SET NULL would be an UPDATE that breaks the chain); the id stays as it was written.
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.DO_NOTHING, db_constraint=False,
-        null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     actor_label = models.CharField(_("who"), max_length=254, blank=True)
     consortium = models.ForeignKey(
-        "tenancy.Consortium", on_delete=models.DO_NOTHING, db_constraint=False,
-        null=True, blank=True, related_name="+",
+        "tenancy.Consortium",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     member = models.ForeignKey(
-        "tenancy.Member", on_delete=models.DO_NOTHING, db_constraint=False,
-        null=True, blank=True, related_name="+",
+        "tenancy.Member",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("acting for"),
     )
     action = models.CharField(_("action"), max_length=80, db_index=True)
@@ -89,7 +104,10 @@ class AuditEvent(models.Model):
 
     class Meta:
         ordering = ["-seq"]
-        indexes = [models.Index(fields=["consortium", "-seq"]), models.Index(fields=["object_type", "object_id"])]
+        indexes = [
+            models.Index(fields=["consortium", "-seq"]),
+            models.Index(fields=["object_type", "object_id"]),
+        ]
 
     def __str__(self) -> str:
         return f"#{self.seq} {self.action} {self.object_repr}"

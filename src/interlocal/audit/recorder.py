@@ -65,6 +65,17 @@ def _owner_ids(obj: models.Model | None) -> tuple[int | None, int | None]:
     return consortium_id, member_id
 
 
+def _locked_head() -> AuditHead:
+    """The chain head, locked until the end of the transaction (created on first use)."""
+    head = AuditHead.objects.select_for_update().filter(pk=1).first()
+    if head is None:
+        # Migration 0002 creates the row; after a flush it is gone. ON CONFLICT DO NOTHING lets
+        # two first writers race safely: the loser waits for the winner's row, then locks it.
+        AuditHead.objects.bulk_create([AuditHead(pk=1, last_seq=0, last_hash=GENESIS)], ignore_conflicts=True)
+        head = AuditHead.objects.select_for_update().get(pk=1)
+    return head
+
+
 def record(
     actor: Any,
     action: str,
@@ -105,9 +116,7 @@ def record(
         request_id=info.request_id,
     )
     with transaction.atomic():
-        head = AuditHead.objects.select_for_update().filter(pk=1).first()
-        if head is None:
-            head = AuditHead.objects.create(pk=1, last_seq=0, last_hash=GENESIS)
+        head = _locked_head()
         event.seq = head.last_seq + 1
         event.prev_hash = head.last_hash
         event.hash = event_hash(event.prev_hash, event.chain_fields())
@@ -118,7 +127,9 @@ def record(
     return event
 
 
-def record_denied(actor: Any, model: type[models.Model], lookup: Mapping[str, Any], *, write: bool) -> AuditEvent:
+def record_denied(
+    actor: Any, model: type[models.Model], lookup: Mapping[str, Any], *, write: bool
+) -> AuditEvent:
     """Record that `actor` was refused an object that exists (answered with 404 or 403)."""
     object_id = str(lookup.get("pk", lookup.get("id", "")) or json.dumps(dict(lookup), default=str))[:64]
     return record(

@@ -1,0 +1,86 @@
+"""Audit events as CSV or JSON Lines, produced line by line so any size streams in constant memory."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from interlocal.audit.models import AuditEvent
+
+__all__ = ["EXPORT_FIELDS", "FORMATS", "export_lines", "export_row"]
+
+# The chain fields plus both hashes, so a recipient can re-verify the extract independently.
+EXPORT_FIELDS = [
+    "seq",
+    "occurred_at",
+    "actor_id",
+    "actor_label",
+    "consortium_id",
+    "member_id",
+    "action",
+    "object_type",
+    "object_id",
+    "object_repr",
+    "before",
+    "after",
+    "ip_address",
+    "request_id",
+    "prev_hash",
+    "hash",
+]
+FORMATS = {"csv": "text/csv; charset=utf-8", "jsonl": "application/x-ndjson; charset=utf-8"}
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def export_row(event: AuditEvent) -> dict[str, Any]:
+    """One event as a flat dict of EXPORT_FIELDS."""
+    row = event.chain_fields()
+    row["prev_hash"] = event.prev_hash
+    row["hash"] = event.hash
+    return {name: row[name] for name in EXPORT_FIELDS}
+
+
+def _csv_cell(value: Any) -> str:
+    if value is None:
+        return ""
+    text = (
+        json.dumps(value, sort_keys=True, ensure_ascii=False)
+        if isinstance(value, dict | list)
+        else str(value)
+    )
+    # Spreadsheets run cells that start like a formula; a quote keeps people's text inert.
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def _csv_lines(events: Iterable[AuditEvent]) -> Iterator[str]:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+
+    def take(row: list[str]) -> str:
+        writer.writerow(row)
+        line = buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+        return line
+
+    yield take(EXPORT_FIELDS)
+    for event in events:
+        row = export_row(event)
+        yield take([_csv_cell(row[name]) for name in EXPORT_FIELDS])
+
+
+def _jsonl_lines(events: Iterable[AuditEvent]) -> Iterator[str]:
+    for event in events:
+        yield json.dumps(export_row(event), ensure_ascii=False, default=str) + "\n"
+
+
+def export_lines(events: Iterable[AuditEvent], fmt: str) -> Iterator[str]:
+    """The export of `events` in format `fmt` ("csv" or "jsonl"), one line at a time."""
+    if fmt == "csv":
+        return _csv_lines(events)
+    if fmt == "jsonl":
+        return _jsonl_lines(events)
+    raise ValueError(f"unknown export format {fmt!r}")
