@@ -84,6 +84,7 @@ def switch_context(request: HttpRequest) -> HttpResponse:
 @login_required
 def consortium_overview(request: HttpRequest) -> HttpResponse:
     """What the consortium is, its members in numbers, and whom to contact on its council."""
+    _deny_vendors(request)
     consortium = _current_consortium(request)
     members = Member.objects.visible_to(request.user).in_consortium(consortium)
     totals = members.aggregate(count=Count("pk", distinct=True), population=Sum("population"))
