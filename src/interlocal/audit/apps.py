@@ -1,5 +1,13 @@
+from typing import Any
+
 from django.apps import AppConfig
 from django.db.backends.signals import connection_created
+from django.utils.translation import gettext_lazy as _
+
+
+def _is_consortium_admin(request: Any) -> bool:
+    tenant = getattr(request, "tenant", None)
+    return tenant is not None and tenant.is_consortium_admin
 
 
 class AuditConfig(AppConfig):
@@ -9,6 +17,8 @@ class AuditConfig(AppConfig):
 
     def ready(self) -> None:
         from interlocal.audit.guard import register_sqlite_function
+        from interlocal.core.registry import NavItem, register_nav
 
         # The SQLite triggers call this function; it must exist on every connection.
         connection_created.connect(register_sqlite_function, dispatch_uid="interlocal_audit_sqlite_function")
+        register_nav(NavItem("audit:event_list", _("Audit trail"), order=90, visible=_is_consortium_admin))

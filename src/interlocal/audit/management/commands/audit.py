@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from argparse import ArgumentParser
+from contextlib import nullcontext
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
@@ -57,19 +58,16 @@ class Command(BaseCommand):
             .order_by("seq")
             .iterator(chunk_size=2000)
         )
+        to_stdout = options["file"] == "-"
         count = 0
-        out = (
-            self.stdout
-            if options["file"] == "-"
-            else open(options["file"], "w", encoding="utf-8", newline="")
-        )  # noqa: SIM115
-        try:
+        with (
+            nullcontext(sys.stdout)
+            if to_stdout
+            else open(options["file"], "w", encoding="utf-8", newline="") as out
+        ):
             for line in export_lines(events, fmt):
-                out.write(line, ending="") if out is self.stdout else out.write(line)
+                out.write(line)
                 count += 1
-        finally:
-            if out is not self.stdout:
-                out.close()
         count -= 1 if fmt == "csv" else 0  # the header line
         audit.record(
             None,
@@ -78,5 +76,5 @@ class Command(BaseCommand):
             actor_label="operator (command line)",
             after={"format": fmt, "events": count, "via": "cli"},
         )
-        if options["file"] != "-":
+        if not to_stdout:
             self.stdout.write(f"Exported {count} events of {consortium} to {options['file']}.")

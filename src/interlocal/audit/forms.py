@@ -1,0 +1,63 @@
+"""The filter form of the audit trail pages (read from the query string)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from interlocal.tenancy.models import Consortium, Member
+
+__all__ = ["AuditFilterForm"]
+
+
+class AuditFilterForm(forms.Form):
+    """Which events to show: consortium, action prefix, person, member, object type, date range."""
+
+    consortium = forms.ModelChoiceField(
+        label=_("Consortium"), queryset=Consortium.objects.none(), required=False, empty_label=_("All")
+    )
+    action = forms.CharField(
+        label=_("Action starts with"),
+        max_length=80,
+        required=False,
+        help_text=_("e.g. tenancy.role or auth."),
+    )
+    person = forms.CharField(
+        label=_("Person"), max_length=100, required=False, help_text=_("Part of an e-mail address")
+    )
+    member = forms.ModelChoiceField(
+        label=_("Acting for"), queryset=Member.objects.none(), required=False, empty_label=_("All")
+    )
+    object_type = forms.CharField(
+        label=_("Object type"), max_length=100, required=False, help_text=_("e.g. tenancy.member")
+    )
+    date_from = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args: Any, consortium_ids: list[int], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Choices come only from the consortia whose trail the person may read.
+        self.fields["consortium"].queryset = Consortium.objects.filter(pk__in=consortium_ids).order_by("name")
+        self.fields["member"].queryset = (
+            Member.objects.filter(participations__consortium__in=consortium_ids).distinct().order_by("name")
+        )
+        if len(consortium_ids) < 2:
+            del self.fields["consortium"]
+        for field in self.fields.values():
+            css = "usa-select" if isinstance(field.widget, forms.Select) else "usa-input"
+            field.widget.attrs.setdefault("class", css)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end and start > end:
+            raise forms.ValidationError(_("The start date is after the end date."))
+        return data
+
+    @property
+    def is_filtered(self) -> bool:
+        return self.is_bound and any(self.data.get(name) for name in self.fields)
