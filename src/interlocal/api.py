@@ -1,13 +1,34 @@
-"""The one HTTP API, mounted at /api/v1. Each app contributes a router."""
+"""The one HTTP API, mounted at /api/v1. Each app contributes a router.
+
+Authentication, pagination, the error shape and input types live in core.api_support.
+The OpenAPI document is committed as docs/openapi.json: after changing an operation, run
+`interlocal openapi --write` (a test fails while the two differ).
+"""
 
 from __future__ import annotations
 
-from ninja import NinjaAPI
+from interlocal.accounts.api import router as accounts_router
+from interlocal.audit.api import router as audit_router
+from interlocal.core.api_support import API_AUTH, InterlocalAPI, UserThrottle
+from interlocal.tenancy.api import router as tenancy_router
 
-api = NinjaAPI(
+__all__ = ["api"]
+
+api = InterlocalAPI(
     title="Interlocal API",
     version="1",
-    description="Shared municipal services. Authenticate with a personal API token: "
-    "`Authorization: Bearer il_...` (create one under Account → API tokens).",
+    description=(
+        "Shared municipal services. Authenticate with a personal API token: "
+        "`Authorization: Bearer il_...` (create one under Account → API tokens), or use the "
+        "browser session (unsafe methods then need the CSRF token). Every 4xx answer has the body "
+        '`{"detail": "...", "errors": [{"loc": [...], "msg": "..."}]}`. Lists take `limit` and '
+        '`offset` and answer `{"items": [...], "count": N}`.'
+    ),
     urls_namespace="api",
+    auth=API_AUTH,
+    throttle=[UserThrottle()],
 )
+
+api.add_router("", accounts_router)
+api.add_router("", tenancy_router)
+api.add_router("", audit_router)

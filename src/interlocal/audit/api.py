@@ -66,7 +66,7 @@ class AuditFilter(Schema):
     summary="List audit events (consortium admins)",
 )
 @paginate(LimitOffset)
-def audit_events_list(request: HttpRequest, filters: AuditFilter = Query(...)) -> object:
+def audit_events_list(request: HttpRequest, filters: Query[AuditFilter]) -> object:
     """The audit trail of the consortia you administer, newest first. Others get 403."""
     is_admin = Membership.objects.filter(
         user=request.user, role=Role.CONSORTIUM_ADMIN, consortium__is_active=True

@@ -1,0 +1,346 @@
+"""What every router of the one API shares: authentication, pagination, errors, input types.
+
+- Authentication: a personal API token (`Authorization: Bearer il_...`) or the browser session
+  (with CSRF for unsafe methods). Either way `request.user` is the person for the rest of the
+  operation, so the same scoping applies (`Model.objects.visible_to(request.user)`).
+- Errors: every 4xx has one body, `{"detail": "...", "errors": [{"loc": [...], "msg": "..."}]}`
+  (see `ErrorOut`); this includes Django-level answers inside /api/ (unknown path, wrong method,
+  oversized body), which `InterlocalAPI` turns into the same shape.
+- Pagination: `?limit=&offset=`, answered as `{"items": [...], "count": N}`.
+- Input: `SafeStr(max_length)` rejects NUL bytes and caps the length of every string.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import logging
+from collections.abc import Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, Annotated, Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, SuspiciousOperation
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.urls import URLPattern, URLResolver, re_path
+from ninja import Field, NinjaAPI, Schema
+from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
+from ninja.pagination import PaginationBase
+from ninja.security import HttpBearer, SessionAuth
+from ninja.throttling import UserRateThrottle
+from pydantic import AfterValidator, ConfigDict, StringConstraints, model_validator
+
+if TYPE_CHECKING:
+    from interlocal.accounts.models import User
+
+__all__ = [
+    "API_AUTH",
+    "MAX_ID",
+    "ErrorItem",
+    "ErrorOut",
+    "IdParam",
+    "InputSchema",
+    "InterlocalAPI",
+    "LimitOffset",
+    "SafeStr",
+    "TokenAuth",
+    "UserThrottle",
+    "WebSessionAuth",
+    "error_body",
+    "error_response",
+    "error_responses",
+]
+
+logger = logging.getLogger(__name__)
+
+# Largest primary key the database accepts (signed 64-bit); bigger ids would overflow in SQL.
+MAX_ID = 2**63 - 1
+# Deep offsets are a denial-of-service tool, not a use case; filter instead.
+MAX_OFFSET = 1_000_000
+_BODY_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+# --- Errors --------------------------------------------------------------------------------------
+
+
+class ErrorItem(Schema):
+    """One problem with the request: where (`loc`) and what (`msg`)."""
+
+    loc: list[str | int] = Field(
+        ..., description="Where the problem is: source, then field path.", examples=[["body", "population"]]
+    )
+    msg: str = Field(
+        ..., description="What is wrong, for people.", examples=["Input should be a valid integer"]
+    )
+
+
+class ErrorOut(Schema):
+    """The body of every 4xx answer."""
+
+    detail: str = Field(..., description="A one-line summary of the error.", examples=["Not found."])
+    errors: list[ErrorItem] = Field(
+        default_factory=list, description="Per-field problems (empty unless the input was invalid)."
+    )
+
+
+def error_body(detail: str, errors: Iterable[dict[str, Any]] = ()) -> dict[str, Any]:
+    """The error body: `detail` plus a list of `{"loc": [...], "msg": ...}`."""
+    return {"detail": str(detail), "errors": [{"loc": list(e["loc"]), "msg": str(e["msg"])} for e in errors]}
+
+
+def error_response(status: int, detail: str, errors: Iterable[dict[str, Any]] = ()) -> JsonResponse:
+    """A JSON error answer in the one shape, outside a ninja operation (URL-level errors)."""
+    return JsonResponse(error_body(detail, errors), status=status)
+
+
+def error_responses(*statuses: int) -> dict[int, type[ErrorOut]]:
+    """The `response=` entries documenting error answers of an operation."""
+    return dict.fromkeys(statuses, ErrorOut)
+
+
+def _ninja_loc(loc: Sequence[Any]) -> list[str | int]:
+    return [part if isinstance(part, int) else str(part) for part in loc]
+
+
+def _install_error_handlers(api: NinjaAPI) -> None:
+    def respond(
+        request: HttpRequest, status: int, detail: str, errors: Iterable[dict[str, Any]] = ()
+    ) -> HttpResponse:
+        return api.create_response(request, error_body(detail, errors), status=status)
+
+    @api.exception_handler(ValidationError)
+    def _validation(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+        errors = [
+            {"loc": _ninja_loc(e.get("loc", ())), "msg": e.get("msg", "Invalid value")} for e in exc.errors
+        ]
+        return respond(request, 422, "The request is not valid.", errors)
+
+    @api.exception_handler(DjangoValidationError)
+    def _model_validation(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
+        if hasattr(exc, "error_dict"):
+            errors = [
+                {"loc": ["body", field], "msg": msg}
+                for field, msgs in exc.message_dict.items()
+                for msg in msgs
+            ]
+        else:
+            errors = [{"loc": ["body"], "msg": msg} for msg in exc.messages]
+        return respond(request, 422, "The request is not valid.", errors)
+
+    @api.exception_handler(AuthenticationError)
+    def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+        response = respond(request, 401, "Authentication required: send a valid API token or sign in.")
+        response["WWW-Authenticate"] = 'Bearer realm="api"'
+        return response
+
+    @api.exception_handler(Throttled)
+    def _throttled(request: HttpRequest, exc: Throttled) -> HttpResponse:
+        return respond(request, 429, "Too many requests; slow down and retry later.")
+
+    @api.exception_handler(HttpError)
+    def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+        return respond(request, exc.status_code, exc.message)
+
+    @api.exception_handler(Http404)
+    def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+        # Never echo the message: "missing" and "not yours" must look the same.
+        return respond(request, 404, "Not found.")
+
+    @api.exception_handler(PermissionDenied)
+    def _forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+        return respond(request, 403, str(exc) or "You may not do this.")
+
+    @api.exception_handler(RequestDataTooBig)
+    def _too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+        return respond(request, 413, "The request body is too large.")
+
+    @api.exception_handler(SuspiciousOperation)
+    def _suspicious(request: HttpRequest, exc: SuspiciousOperation) -> HttpResponse:
+        return respond(request, 400, "Bad request.")
+
+
+# --- URL-level guard -----------------------------------------------------------------------------
+
+
+def _guard(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Give Django-level answers inside /api/ the error shape: 404, 405 and oversized bodies."""
+
+    @functools.wraps(view)
+    def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.method in _BODY_METHODS:
+            try:
+                request.body  # noqa: B018 - reading it enforces DATA_UPLOAD_MAX_MEMORY_SIZE here
+            except RequestDataTooBig:
+                return error_response(413, "The request body is too large.")
+        try:
+            response = view(request, *args, **kwargs)
+        except Http404:
+            return error_response(404, "Not found.")
+        if response.status_code == 405 and not response.get("Content-Type", "").startswith(
+            "application/json"
+        ):
+            allowed = response.get("Allow", "")
+            response = error_response(405, f"Method {request.method} is not allowed here.")
+            if allowed:
+                response["Allow"] = allowed
+        return response
+
+    guarded.csrf_exempt = getattr(view, "csrf_exempt", False)  # type: ignore[attr-defined]
+    return guarded
+
+
+def api_not_found(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    """Any path under the API that matches no operation."""
+    return error_response(404, "Not found.")
+
+
+api_not_found.csrf_exempt = True  # type: ignore[attr-defined]
+
+
+class InterlocalAPI(NinjaAPI):
+    """NinjaAPI with the one error shape everywhere under its URL prefix and readable operation ids."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _install_error_handlers(self)
+
+    def get_openapi_operation_id(self, operation: Any) -> str:
+        # Stable and readable: the view function's name (operations also set it explicitly).
+        return str(operation.view_func.__name__)
+
+    def _get_urls(self) -> list[URLResolver | URLPattern]:
+        patterns = super()._get_urls()
+        for pattern in patterns:
+            if isinstance(pattern, URLPattern):
+                pattern.callback = _guard(pattern.callback)
+        # Last: everything else under the prefix answers a JSON 404 instead of the HTML page.
+        patterns.append(re_path(r"^.*$", api_not_found, name="not-found"))
+        return patterns
+
+
+# --- Authentication ------------------------------------------------------------------------------
+
+
+def _lookup_token(raw: str) -> User | None:
+    """The active token's owner, or None (accounts.tokens keeps the rules: prefix, hash, expiry)."""
+    from interlocal.accounts.tokens import authenticate_token
+
+    if "\x00" in raw:
+        return None
+    return authenticate_token(raw)
+
+
+class TokenAuth(HttpBearer):
+    """`Authorization: Bearer il_...`: a personal API token. A token that is sent but not valid is a 401."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> User | None:
+        user = _lookup_token(token.strip())
+        if user is None or not user.is_active:
+            # Presented but wrong: refuse outright rather than fall back to the session.
+            raise AuthenticationError()
+        request.user = user
+        return user
+
+
+class WebSessionAuth(SessionAuth):
+    """The browser session; unsafe methods need the CSRF token, as in the rest of the site."""
+
+    def __call__(self, request: HttpRequest) -> Any:
+        # Only check CSRF for a signed-in session: an anonymous request is a 401, not a CSRF 403.
+        if not request.user.is_authenticated:
+            return None
+        return super().__call__(request)
+
+
+API_AUTH = [TokenAuth(), WebSessionAuth()]
+
+
+class UserThrottle(UserRateThrottle):
+    """Requests per person (or per address when anonymous); the rate is settings.API_THROTTLE_RATE."""
+
+    def __init__(self) -> None:
+        super().__init__(rate=self._configured_rate())
+
+    @staticmethod
+    def _configured_rate() -> str:
+        return str(getattr(settings, "API_THROTTLE_RATE", "1200/m"))
+
+    def allow_request(self, request: HttpRequest) -> bool:
+        rate = self._configured_rate()
+        if rate != self.rate:  # settings can change at run time (tests); re-read cheaply
+            self.rate = rate
+            self.num_requests, self.duration = self.parse_rate(rate)
+        return bool(super().allow_request(request))
+
+
+# --- Input types ---------------------------------------------------------------------------------
+
+
+class InputSchema(Schema):
+    """A request body: a JSON object with known fields only (a typo is an error, not a no-op)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _must_be_an_object(cls, data: Any) -> Any:
+        # ninja hands validators its DjangoGetter wrapper; the parsed JSON is inside.
+        if not isinstance(getattr(data, "_obj", data), dict):
+            raise ValueError("must be a JSON object")
+        return data
+
+
+def _reject_nul(value: str) -> str:
+    if "\x00" in value:
+        raise ValueError("must not contain NUL bytes")
+    return value
+
+
+def SafeStr(max_length: int, *, min_length: int = 0) -> Any:  # noqa: N802 - reads like a type
+    """A string without NUL bytes, at most `max_length` characters (the pattern documents it)."""
+    return Annotated[
+        str,
+        StringConstraints(min_length=min_length, max_length=max_length, pattern=r"^[^\x00]*$"),
+        AfterValidator(_reject_nul),
+    ]
+
+
+IdParam = Annotated[int, Field(ge=1, le=MAX_ID, description="The object's id.")]
+
+
+def aware_utc(value: dt.datetime | None) -> dt.datetime | None:
+    """A timezone-aware datetime in UTC; ValueError when it cannot be represented."""
+    if value is None:
+        return None
+    try:
+        return value.astimezone(dt.UTC)
+    except (OverflowError, ValueError) as exc:
+        raise ValueError("date-time out of range") from exc
+
+
+# --- Pagination ----------------------------------------------------------------------------------
+
+
+class LimitOffset(PaginationBase):
+    """`?limit=&offset=`; answers `{"items": [...], "count": N}` with at most API_MAX_PAGE_SIZE items."""
+
+    class Input(Schema):
+        limit: int = Field(
+            settings.API_PAGE_SIZE,
+            ge=1,
+            le=settings.API_MAX_PAGE_SIZE,
+            description=f"How many items to return (at most {settings.API_MAX_PAGE_SIZE}).",
+        )
+        offset: int = Field(0, ge=0, le=MAX_OFFSET, description="How many items to skip.")
+
+    class Output(Schema):
+        items: list[Any] = Field(..., description="This page of results.")
+        count: int = Field(..., description="How many results there are in all.", examples=[42])
+
+    def paginate_queryset(
+        self, queryset: QuerySet[Any], pagination: Input, request: HttpRequest, **params: Any
+    ) -> Any:
+        limit = min(pagination.limit, settings.API_MAX_PAGE_SIZE)
+        offset = pagination.offset
+        return {"items": list(queryset[offset : offset + limit]), "count": queryset.count()}
