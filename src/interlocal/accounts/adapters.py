@@ -2,11 +2,27 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
+from allauth.account import app_settings as account_settings
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.internal.flows.login import get_authentication_records
+from allauth.core import context as allauth_context
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from django.http import HttpRequest
+
+
+def _recent_password_sign_in_without_mfa(request: HttpRequest | None) -> bool:
+    """The signed-in person has no authenticator yet and gave their password in this session recently."""
+    if request is None or not request.user.is_authenticated:
+        return False
+    from allauth.mfa.models import Authenticator
+
+    if Authenticator.objects.filter(user=request.user).exists():
+        return False
+    records = [r for r in get_authentication_records(request, request.user) if r.get("method") == "password"]
+    return bool(records) and time.time() - records[-1]["at"] < account_settings.REAUTHENTICATION_TIMEOUT
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -14,6 +30,22 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         return False
+
+    def is_reauthentication_required(self, *, app: str, **kwargs: Any) -> bool:
+        """Setting up the first authenticator right after a password sign-in needs no second password prompt.
+
+        The MFA middleware sends admins straight from sign-in to enrolment; asking for the password
+        they typed seconds ago protects nothing (the account has no second factor yet). Changing or
+        removing an existing authenticator still requires reauthentication.
+        """
+        required = super().is_reauthentication_required(app=app, **kwargs)
+        if (
+            required
+            and app == "allauth.mfa"
+            and _recent_password_sign_in_without_mfa(allauth_context.request)
+        ):
+            return False
+        return required
 
     def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
         # Password-reset and other account mail goes through the task queue like all e-mail.

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.contrib.messages.storage import default_storage as default_message_storage
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -43,13 +45,20 @@ class SessionTimeoutMiddleware:
                     return JsonResponse(
                         {"detail": "Session expired; sign in again.", "errors": []}, status=401
                     )
-                messages.info(
-                    request,
+                # This middleware runs before MessageMiddleware (it must see the session before
+                # anything else uses it), so it keeps the message store of its own redirect itself.
+                storage = default_message_storage(request)
+                storage.add(
+                    messages.INFO,
                     _("You were signed out after a period of inactivity.")
                     if idle
                     else _("Your session reached its maximum length. Please sign in again."),
                 )
-                return redirect(f"{reverse('account_login')}?next={request.get_full_path()}")
+                response = redirect(
+                    f"{reverse('account_login')}?{urlencode({'next': request.get_full_path()}, safe='/')}"
+                )
+                storage.update(response)
+                return response
             request.session.setdefault(SESSION_LOGIN_AT, login_at)
             # Write at most once a minute: saving the session on every request costs a query.
             if now - last_seen >= 60 or SESSION_LAST_SEEN not in request.session:
@@ -82,7 +91,9 @@ class RequireMfaMiddleware:
                 request,
                 _("Your role requires two-factor authentication. Set up an authenticator app to continue."),
             )
-            return redirect(f"{reverse('mfa_activate_totp')}?next={request.get_full_path()}")
+            return redirect(
+                f"{reverse('mfa_activate_totp')}?{urlencode({'next': request.get_full_path()}, safe='/')}"
+            )
         return self.get_response(request)
 
 
