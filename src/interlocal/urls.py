@@ -3,6 +3,7 @@
 from django.urls import include, path
 
 from interlocal.api import api
+from interlocal.core import files as core_files
 from interlocal.core import views as core_views
 
 urlpatterns = [
@@ -11,5 +12,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("account/", include("interlocal.accounts.urls")),
     path("api/v1/", api.urls),
+    path("audit/", include("interlocal.audit.urls")),
+    path("files/<int:pk>/", core_files.download, name="file_download"),
     path("healthz", core_views.healthz, name="healthz"),
 ]
