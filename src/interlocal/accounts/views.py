@@ -6,6 +6,7 @@ templates/allauth, templates/account and templates/mfa).
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 from django.conf import settings
@@ -58,15 +59,15 @@ def _form_errors_from(form: Any, exc: ValidationError) -> None:
 def profile(request: HttpRequest) -> HttpResponse:
     """The person's own profile and links to their security settings."""
     user: User = request.user  # type: ignore[assignment]
-    form = ProfileForm(request.POST or None, instance=user)
+    # The form works on a copy: validating a ModelForm changes its instance, and the action must
+    # see the values before the change for the audit trail.
+    form = ProfileForm(request.POST or None, instance=copy.copy(user))
     if request.method == "POST" and form.is_valid():
         actions.do_update_profile(
             user, acting_user=user, **{f: form.cleaned_data[f] for f in ("full_name", "job_title", "phone")}
         )
         messages.success(request, _("Your profile was saved."))
         return redirect("accounts:profile")
-    if request.method == "POST":
-        user.refresh_from_db()  # the invalid form changed the instance in memory
     return render(
         request,
         "accounts/profile.html",
