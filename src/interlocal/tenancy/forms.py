@@ -14,7 +14,7 @@ class MemberProfileForm(forms.ModelForm):
     """A member's public profile, as its admins and its consortium's council keep it."""
 
     website = forms.URLField(
-        label=_("website"),
+        label=_("Website"),
         required=False,
         assume_scheme="https",
         help_text=_("The member's public website, starting with https://"),

@@ -1,0 +1,137 @@
+"""Browser tests: Debian's Chromium driven by Playwright against pytest-django's live server.
+
+Every page a test opens is checked with axe-core (WCAG 2.1 A and AA) and saved as a full-page
+screenshot in test-artifacts/screenshots/<name>.png for people to look at.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+# Playwright's sync API runs an event loop in this thread; Django would refuse ORM calls from it.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+ROOT = Path(__file__).resolve().parents[2]
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
+CHROMIUM = os.environ.get("INTERLOCAL_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    # Without these Chromium waits on network services that a closed network never answers.
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+BLOCKING_IMPACTS = {"serious", "critical"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if "tests/browser/" in str(item.fspath).replace(os.sep, "/"):
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    if not shutil.which(CHROMIUM) and not Path(CHROMIUM).exists():
+        pytest.fail(f"Chromium not found at {CHROMIUM}: apt-get install chromium (or ./dev test installs it)")
+    if not AXE.exists():
+        pytest.fail(f"{AXE} is missing: run npm ci (./dev setup)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser: Any, live_server: Any, transactional_db: Any) -> Iterator[Any]:
+    from django.core.cache import cache
+
+    # One-time TOTP codes and login throttles live in the cache; tests must not see each other's.
+    cache.clear()
+    context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def format_violations(violations: list[dict[str, Any]]) -> str:
+    lines = []
+    for v in violations:
+        lines.append(f"[{v['impact']}] {v['id']}: {v['help']} ({v['helpUrl']})")
+        for node in v["nodes"][:5]:
+            lines.append(f"    at {', '.join(map(str, node['target']))}")
+            summary = (node.get("failureSummary") or "").replace("\n", " ")
+            if summary:
+                lines.append(f"       {summary[:300]}")
+    return "\n".join(lines)
+
+
+def check_page(page: Any, name: str) -> list[dict[str, Any]]:
+    """Screenshot the page, run axe-core on it and fail on serious or critical violations."""
+    page.wait_for_load_state("load")
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.add_script_tag(path=str(AXE))
+    result = page.evaluate(
+        "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})",
+        AXE_TAGS,
+    )
+    violations = result["violations"]
+    blocking = [v for v in violations if v["impact"] in BLOCKING_IMPACTS]
+    minor = [v for v in violations if v["impact"] not in BLOCKING_IMPACTS]
+    if minor:
+        print(f"\naxe: minor findings on {name} ({page.url}):\n{format_violations(minor)}")
+    assert not blocking, f"axe-core found serious accessibility problems on {name} ({page.url}):\n" + format_violations(
+        blocking
+    )
+    return violations
+
+
+def totp_code(secret: str) -> str:
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+
+    return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
+
+
+def totp_secret_of(user: Any) -> str:
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.utils import decrypt
+
+    authenticator = Authenticator.objects.get(user=user, type=Authenticator.Type.TOTP)
+    return decrypt(authenticator.data["secret"])
+
+
+def sign_in(page: Any, email: str, password: str, *, totp_secret: str | None = None) -> None:
+    """Sign in through the real forms: e-mail and password, then the authenticator code if asked."""
+    page.goto("/accounts/login/")
+    page.fill("input[name=login]", email)
+    page.fill("input[name=password]", password)
+    page.locator("form:has(input[name=password]) button[type=submit]:not([form])").first.click()
+    page.wait_for_load_state("load")
+    if "/2fa/authenticate" in page.url:
+        assert totp_secret, f"{email} was asked for an authenticator code"
+        page.fill("input[name=code]", totp_code(totp_secret))
+        page.locator("form:has(input[name=code]) button[type=submit]:not([form])").first.click()
+        page.wait_for_load_state("load")
+
+
+def dump(obj: Any) -> str:
+    return json.dumps(obj, indent=2, default=str)
