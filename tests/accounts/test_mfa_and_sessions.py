@@ -221,3 +221,36 @@ def test_session_list_and_ending_another_session(world, client_for):
     assert laptop.post(reverse("accounts:session_end", args=[phone_session.pk])).status_code == 302
     assert phone.get(reverse("core:dashboard")).status_code == 302
     assert laptop.get(reverse("core:dashboard")).status_code == 200
+
+
+def test_disable_and_enable_buttons(world, client_for):
+    bob = client_for("bob")
+    alice = client_for("alice")
+    url = reverse("accounts:person_disable", args=[world.bob.pk])
+    assert alice.get(url).status_code == 405
+    response = alice.post(url, {"next": "https://evil.example/"})
+    assert response.status_code == 302 and response["Location"] == reverse("tenancy:people")
+    world.bob.refresh_from_db()
+    assert not world.bob.is_active
+    assert bob.get(reverse("core:dashboard")).status_code == 302
+
+    response = alice.post(reverse("accounts:person_enable", args=[world.bob.pk]), {"next": "/people/?q=bob"})
+    assert response["Location"] == "/people/?q=bob"
+    world.bob.refresh_from_db()
+    assert world.bob.is_active
+
+
+@pytest.mark.parametrize("name", ["sam", "ada", "bob", "olga", "vince", "pat"])
+def test_only_the_consortium_admin_may_disable(world, client_for, name):
+    before = AuditEvent.objects.filter(action="access.denied").count()
+    response = client_for(name).post(reverse("accounts:person_disable", args=[world.carol.pk]))
+    assert response.status_code == 404
+    world.carol.refresh_from_db()
+    assert world.carol.is_active
+    assert AuditEvent.objects.filter(action="access.denied").count() == before + 1
+
+
+def test_admin_cannot_disable_themselves_through_the_page(world, client_for):
+    assert (
+        client_for("alice").post(reverse("accounts:person_disable", args=[world.alice.pk])).status_code == 404
+    )

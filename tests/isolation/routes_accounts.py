@@ -10,7 +10,8 @@ from __future__ import annotations
 from typing import Any
 
 from interlocal.accounts.actions import do_create_api_token, do_invite
-from interlocal.accounts.models import UserSession
+from interlocal.accounts.models import User, UserSession
+from interlocal.tenancy.models import Membership
 from tests.isolation.registry import PUBLIC, SCOPED, SCOPED_LIST, SIGNED_IN, Route, Target
 
 
@@ -59,6 +60,13 @@ def invitation_link(world: Any) -> Target:
     return Target(kwargs={"token": raw})
 
 
+def avon_clerk(world: Any) -> Target:
+    # A person of her own: the named people's rows change when they sign in (last_login).
+    clerk = User.objects.create_user(email="iso-clerk@avon.example", full_name="ISO Clerk")
+    Membership.objects.create(user=clerk, consortium=world.capitol, member=world.avon, role="member_staff")
+    return Target(kwargs={"pk": clerk.pk}, objects=[clerk])
+
+
 def nothing(world: Any) -> Target:
     return Target()
 
@@ -83,6 +91,17 @@ ROUTES = [
         allowed=frozenset({"bob"}),
         build=bobs_token,
         methods=("POST",),
+    ),
+    Route(
+        "accounts:person_disable",
+        SCOPED,
+        allowed=frozenset({"alice"}),
+        build=avon_clerk,
+        methods=("POST",),
+        note="only a consortium admin of every consortium the person has a role in",
+    ),
+    Route(
+        "accounts:person_enable", SCOPED, allowed=frozenset({"alice"}), build=avon_clerk, methods=("POST",)
     ),
     Route("accounts:invitations", SCOPED_LIST, allowed=INVITERS, build=avon_invitation_list),
     Route(

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from interlocal import audit
 from interlocal.accounts.models import ApiToken, Invitation, User, UserSession, hash_token, invitation_expiry
-from interlocal.accounts.queries import administered_consortium_ids, invitable_roles
+from interlocal.accounts.queries import invitable_roles, manageable_people
 from interlocal.tenancy.actions import _check_role_shape, do_grant_role
 from interlocal.tenancy.models import Membership
 
@@ -241,10 +241,9 @@ def do_accept_invitation(
 
 def may_manage_person(acting_user: User, person: User) -> bool:
     """A consortium admin manages people whose roles all lie in consortia they administer."""
-    if acting_user.pk == person.pk or not acting_user.is_authenticated or not acting_user.is_active:
+    if not acting_user.is_authenticated or not acting_user.is_active:
         return False
-    theirs = set(Membership.objects.filter(user=person).values_list("consortium_id", flat=True))
-    return bool(theirs) and theirs <= administered_consortium_ids(acting_user)
+    return manageable_people(acting_user).filter(pk=person.pk).exists()
 
 
 def _end_all_sessions(person: User) -> int:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from django.db.models import Exists, OuterRef, QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from interlocal.tenancy.roles import INVITABLE_ROLES, Role
@@ -15,6 +17,8 @@ if TYPE_CHECKING:
 
 __all__ = [
     "administered_consortium_ids",
+    "get_person_for_user",
+    "manageable_people",
     "get_api_token_for_user",
     "get_invitation_by_token",
     "get_invitation_for_user",
@@ -51,6 +55,33 @@ def administered_consortium_ids(user: User) -> set[int]:
     return set(
         _admin_memberships(user).filter(role=Role.CONSORTIUM_ADMIN).values_list("consortium_id", flat=True)
     )
+
+
+def manageable_people(user: User) -> QuerySet[User]:
+    """People whose roles all lie in consortia `user` administers (never `user`): they may be disabled."""
+    from interlocal.accounts.models import User
+    from interlocal.tenancy.models import Membership
+
+    mine = administered_consortium_ids(user)
+    if not mine:
+        return User.objects.none()
+    elsewhere = Membership.objects.exclude(consortium__in=mine).filter(user=OuterRef("pk"))
+    inside = Membership.objects.filter(consortium__in=mine, user=OuterRef("pk"))
+    return User.objects.exclude(pk=user.pk).filter(Exists(inside)).exclude(Exists(elsewhere))
+
+
+def get_person_for_user(user: User, pk: int) -> User:
+    """A person `user` may disable or enable; else 404 (a refusal of an existing person is audited)."""
+    from interlocal.accounts.models import User
+
+    person = manageable_people(user).filter(pk=pk).first()
+    if person is not None:
+        return person
+    if User.objects.filter(pk=pk).exists():
+        from interlocal.audit import record_denied
+
+        record_denied(user, User, {"pk": pk}, write=True)
+    raise Http404("No person matches the given query.")
 
 
 def get_invitation_for_user(user: User, pk: int, *, write: bool = False) -> Invitation:

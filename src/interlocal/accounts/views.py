@@ -18,6 +18,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
@@ -29,6 +30,7 @@ from interlocal.accounts.queries import (
     get_api_token_for_user,
     get_invitation_by_token,
     get_invitation_for_user,
+    get_person_for_user,
     get_session_for_user,
     invitable_roles,
 )
@@ -146,6 +148,42 @@ def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     actions.do_revoke_api_token(token, acting_user=request.user)  # type: ignore[arg-type]
     messages.success(request, _("The token “%(name)s” was revoked.") % {"name": token.name})
     return redirect("accounts:tokens")
+
+
+# --- Disabling and enabling people -------------------------------------------------------------
+
+
+def _back_to_people(request: HttpRequest) -> HttpResponse:
+    target = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(target)
+    return redirect("tenancy:people")
+
+
+@login_required
+@require_POST
+def person_disable(request: HttpRequest, pk: int) -> HttpResponse:
+    """Stop a person signing in (a consortium admin's action; see actions.do_disable_user)."""
+    person = get_person_for_user(request.user, pk)  # type: ignore[arg-type]
+    actions.do_disable_user(person, acting_user=request.user)  # type: ignore[arg-type]
+    messages.success(
+        request,
+        _("%(name)s can no longer sign in; their sessions were ended and API tokens revoked.")
+        % {"name": person.display_name},
+    )
+    return _back_to_people(request)
+
+
+@login_required
+@require_POST
+def person_enable(request: HttpRequest, pk: int) -> HttpResponse:
+    """Let a disabled person sign in again."""
+    person = get_person_for_user(request.user, pk)  # type: ignore[arg-type]
+    actions.do_enable_user(person, acting_user=request.user)  # type: ignore[arg-type]
+    messages.success(request, _("%(name)s can sign in again.") % {"name": person.display_name})
+    return _back_to_people(request)
 
 
 # --- Invitations --------------------------------------------------------------------------------
