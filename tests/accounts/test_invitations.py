@@ -379,3 +379,34 @@ def test_email_link_matches_the_site_url(world, invite, settings):
     _invitation, raw = invite("alice", "dana@capitol.example", "consortium_staff")
     link = re.search(r"https?://\S+", mail.outbox[0].body).group(0)
     assert link == settings.SITE_URL + accept_url(raw)
+
+
+def test_invited_admin_goes_from_the_link_to_authenticator_setup_without_a_second_password(
+    world, invite, django_capture_on_commit_callbacks
+):
+    from urllib.parse import urlsplit
+
+    from allauth.mfa.totp.internal.auth import SECRET_SESSION_KEY
+
+    from tests.accounts.conftest import totp_code
+
+    _invitation, raw = invite("alice", "nell@capitol.example", "consortium_admin")
+    client = Client()
+    response = client.post(
+        accept_url(raw), {"full_name": "Nell Admin", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD}
+    )
+    response = client.get(response["Location"])
+    assert urlsplit(response["Location"]).path == reverse("mfa_activate_totp")
+    assert client.get(reverse("mfa_activate_totp")).status_code == 200  # no reauthentication step
+    response = client.post(
+        reverse("mfa_activate_totp"), {"code": totp_code(client.session[SECRET_SESSION_KEY])}
+    )
+    assert response.status_code == 302
+    assert client.get(reverse("core:dashboard")).status_code == 200
+
+
+def test_invitations_appear_in_the_navigation_of_admins_only(client_for):
+    link = f'href="{reverse("accounts:invitations")}"'
+    assert link in client_for("alice").get(reverse("core:dashboard")).content.decode()
+    assert link in client_for("ada").get(reverse("core:dashboard")).content.decode()
+    assert link not in client_for("bob").get(reverse("core:dashboard")).content.decode()
