@@ -110,3 +110,28 @@ def test_sign_out_page_shows_its_button(client_for):
     form_tag = body[body.index('<form class="usa-form') :].split(">", 1)[0]
     assert "hidden" not in form_tag
     assert 'type="submit"' in body
+
+
+ENTRA_TRUSTING_AVON = {**ENTRA, "settings": {**ENTRA["settings"], "verified_email": ["avon.example"]}}
+
+
+@override_settings(SOCIALACCOUNT_PROVIDERS={"openid_connect": {"APPS": [ENTRA_TRUSTING_AVON]}})
+def test_sso_matches_people_by_address_in_a_trusted_domain_only(world):
+    from allauth.core import context
+    from allauth.socialaccount.adapter import get_adapter as get_social_adapter
+
+    request = RequestFactory().get("/")
+    with context.request_context(request):
+        adapter = get_social_adapter(request)
+        provider = adapter.get_provider(request, "avon-entra")
+
+        bob_login = provider.sociallogin_from_response(
+            request, {"sub": "entra-bob", "email": "bob@avon.example"}
+        )
+        assert adapter.authenticate_by_email(bob_login) == (world.bob, "bob@avon.example")
+
+        # Entra sends no email_verified claim: an address outside the trusted domains matches nobody.
+        carol_login = provider.sociallogin_from_response(
+            request, {"sub": "entra-carol", "email": "carol@bolton.example"}
+        )
+        assert adapter.authenticate_by_email(carol_login) is None
