@@ -6,11 +6,12 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from interlocal.tenancy.scoping import ScopedQuerySet, Tenancy
+from interlocal.tenancy.roles import Role
+from interlocal.tenancy.scoping import ScopedQuerySet, Tenancy, grants_for
 
 __all__ = ["StoredFile", "StoredFileQuerySet"]
 
@@ -25,16 +26,9 @@ class StoredFileQuerySet(ScopedQuerySet["StoredFile"]):
         """
         if user is None or not user.is_authenticated or not user.is_active:
             return self.none()
-        from interlocal.tenancy.models import Membership
-
-        own = Q(uploaded_by=user) & Q(
-            Exists(
-                Membership.objects.filter(
-                    user=user, consortium=OuterRef("consortium"), consortium__is_active=True
-                )
-            )
-        )
-        return self.filter(self._read_condition(self._spec(), user) | own)
+        grants = grants_for(user)
+        own = Q(uploaded_by=user, consortium_id__in=grants.consortia(frozenset(Role.values)))
+        return self.filter(self.read_condition(self._spec(), grants) | own)
 
 
 class StoredFile(models.Model):

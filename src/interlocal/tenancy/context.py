@@ -11,6 +11,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from interlocal.tenancy.roles import ADMIN_ROLES, CONSORTIUM_WRITE_ROLES, MEMBER_WRITE_ROLES, Role
+from interlocal.tenancy.scoping import GRANTS_CACHE, REQUEST_SCOPED_FLAG, Grants
 
 if TYPE_CHECKING:
     from interlocal.tenancy.models import Consortium, Member, Membership
@@ -107,6 +108,11 @@ def load_context(user: Any, session: Any) -> TenantContext:
         .select_related("consortium", "member")  # the header shows both names
         .order_by("consortium__name", "member__name", "role")
     )
+    if getattr(user, REQUEST_SCOPED_FLAG, False) and user.is_active:
+        # The same rows answer visible_to() for the rest of the request.
+        setattr(
+            user, GRANTS_CACHE, Grants(frozenset((m.consortium_id, m.member_id, m.role) for m in memberships))
+        )
     if not memberships:
         return TenantContext()
     wanted_c = session.get(SESSION_CONSORTIUM) if session is not None else None

@@ -6,8 +6,10 @@ from typing import TYPE_CHECKING, Any
 
 from django.db.models import Exists, OuterRef, Q
 
-from interlocal.tenancy.roles import CONSORTIUM_WRITE_ROLES, MEMBER_WRITE_ROLES, Role
-from interlocal.tenancy.scoping import ScopedQuerySet, get_for_user
+from interlocal.tenancy.roles import CONSORTIUM_READ_ROLES, CONSORTIUM_WRITE_ROLES, MEMBER_WRITE_ROLES, Role
+from interlocal.tenancy.scoping import ScopedQuerySet, get_for_user, grants_for
+
+ALL_ROLES = frozenset(Role.values)
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -25,20 +27,16 @@ __all__ = [
 ]
 
 
-def _active_memberships(user: Any) -> Any:
-    from interlocal.tenancy.models import Membership
-
-    return Membership.objects.filter(user=user, user__is_active=True, consortium__is_active=True)
+def _anonymous(user: User | AnonymousUser | None) -> bool:
+    return user is None or not user.is_authenticated or not user.is_active
 
 
 class ConsortiumQuerySet(ScopedQuerySet["Consortium"]):
     def visible_to(self, user: User | AnonymousUser | None) -> ConsortiumQuerySet:
         """Consortia in which `user` holds any role (vendors included: they see the name)."""
-        if user is None or not user.is_authenticated or not user.is_active:
+        if _anonymous(user):
             return self.none()
-        return self.filter(is_active=True).filter(
-            Exists(_active_memberships(user).filter(consortium=OuterRef("pk")))
-        )
+        return self.filter(is_active=True, pk__in=grants_for(user).consortia(ALL_ROLES))
 
 
 class MemberQuerySet(ScopedQuerySet["Member"]):
@@ -46,63 +44,68 @@ class MemberQuerySet(ScopedQuerySet["Member"]):
 
     def visible_to(self, user: User | AnonymousUser | None) -> MemberQuerySet:
         """Members taking part in a consortium where `user` has a non-vendor role."""
-        if user is None or not user.is_authenticated or not user.is_active:
+        if _anonymous(user):
             return self.none()
         from interlocal.tenancy.models import ConsortiumMember
 
-        user_consortia = _active_memberships(user).exclude(role=Role.VENDOR).values("consortium")
+        consortia = grants_for(user).consortia(CONSORTIUM_READ_ROLES)
         return self.filter(
-            Exists(ConsortiumMember.objects.filter(member=OuterRef("pk"), consortium__in=user_consortia))
+            Exists(ConsortiumMember.objects.filter(member=OuterRef("pk"), consortium__in=consortia))
         )
 
     def writable_by(self, user: User | AnonymousUser | None) -> MemberQuerySet:
         """A member's profile is kept by its own admins and by its consortia's admins and staff."""
-        if user is None or not user.is_authenticated or not user.is_active:
+        if _anonymous(user):
             return self.none()
         from interlocal.tenancy.models import ConsortiumMember
 
-        council = _active_memberships(user).filter(role__in=CONSORTIUM_WRITE_ROLES).values("consortium")
+        grants = grants_for(user)
+        own = [member for _consortium, member in grants.pairs(frozenset({Role.MEMBER_ADMIN}))]
+        council = grants.consortia_wide(CONSORTIUM_WRITE_ROLES)
         return self.filter(
-            Exists(_active_memberships(user).filter(role=Role.MEMBER_ADMIN, member=OuterRef("pk")))
-            | Exists(ConsortiumMember.objects.filter(member=OuterRef("pk"), consortium__in=council))
+            Q(pk__in=own)
+            | Q(Exists(ConsortiumMember.objects.filter(member=OuterRef("pk"), consortium__in=council)))
         )
 
     def in_consortium(self, consortium: Consortium) -> MemberQuerySet:
         return self.filter(participations__consortium=consortium, participations__is_active=True)
 
 
+def _pairs(pairs: list[tuple[int, int]], **extra: Any) -> Q:
+    condition = Q(pk__in=[])
+    for consortium_id, member_id in pairs:
+        condition |= Q(consortium_id=consortium_id, member_id=member_id, **extra)
+    return condition
+
+
 class MembershipQuerySet(ScopedQuerySet["Membership"]):
     """Who holds which role. People see their own roles, their member's people and the council."""
 
     def visible_to(self, user: User | AnonymousUser | None) -> MembershipQuerySet:
-        if user is None or not user.is_authenticated or not user.is_active:
+        if _anonymous(user):
             return self.none()
-        mine = _active_memberships(user)
-        council = mine.filter(role__in=CONSORTIUM_WRITE_ROLES, consortium=OuterRef("consortium"))
-        same_member = mine.filter(
-            role__in=MEMBER_WRITE_ROLES | {Role.OBSERVER},
-            member=OuterRef("member"),
-            consortium=OuterRef("consortium"),
+        grants = grants_for(user)
+        return self.filter(
+            Q(user=user)
+            | Q(consortium_id__in=grants.consortia_wide(CONSORTIUM_WRITE_ROLES))
+            | _pairs(grants.pairs(MEMBER_WRITE_ROLES | {Role.OBSERVER}))
+            # Non-vendors of a consortium may see who its council staff are (a contact list).
+            | Q(
+                member__isnull=True,
+                role__in=CONSORTIUM_WRITE_ROLES,
+                consortium_id__in=grants.consortia(CONSORTIUM_READ_ROLES),
+            )
         )
-        # Non-vendors of a consortium may see who its council staff are (a contact list).
-        council_contacts = Q(member__isnull=True, role__in=CONSORTIUM_WRITE_ROLES) & Q(
-            Exists(mine.exclude(role=Role.VENDOR).filter(consortium=OuterRef("consortium")))
-        )
-        return self.filter(Q(user=user) | Q(Exists(council)) | Q(Exists(same_member)) | council_contacts)
 
     def writable_by(self, user: User | AnonymousUser | None) -> MembershipQuerySet:
         """Consortium admins manage every role in their consortium; member admins their member's."""
-        if user is None or not user.is_authenticated or not user.is_active:
+        if _anonymous(user):
             return self.none()
-        mine = _active_memberships(user)
+        grants = grants_for(user)
         return self.filter(
-            Q(Exists(mine.filter(role=Role.CONSORTIUM_ADMIN, consortium=OuterRef("consortium"))))
-            | Q(
-                Exists(
-                    mine.filter(
-                        role=Role.MEMBER_ADMIN, member=OuterRef("member"), consortium=OuterRef("consortium")
-                    )
-                ),
+            Q(consortium_id__in=grants.consortia_wide(frozenset({Role.CONSORTIUM_ADMIN})))
+            | _pairs(
+                grants.pairs(frozenset({Role.MEMBER_ADMIN})),
                 role__in=[Role.MEMBER_ADMIN, Role.MEMBER_STAFF, Role.OBSERVER],
             )
         )

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.http import Http404
 
 from interlocal.tenancy.roles import (
@@ -39,7 +39,7 @@ if TYPE_CHECKING:
 
     from interlocal.accounts.models import User
 
-__all__ = ["ScopedQuerySet", "Tenancy", "get_for_user"]
+__all__ = ["Grants", "ScopedQuerySet", "Tenancy", "get_for_user", "grants_for"]
 
 M = TypeVar("M", bound=models.Model)
 
@@ -60,21 +60,69 @@ class Tenancy:
             raise ValueError("Tenancy needs a consortium path, a member path or both")
 
 
-def _memberships() -> models.QuerySet[Any]:
+Pair = tuple[int, int]
+
+
+@dataclass(frozen=True)
+class Grants:
+    """A person's active roles, resolved to id sets with one small query.
+
+    Scoping conditions are built from these literal ids (`consortium_id IN (…)`, `(consortium_id,
+    member_id) = (…)`), which the database answers from indexes; correlated EXISTS subqueries
+    joined by OR would make it test every row of a large table instead.
+    """
+
+    roles: frozenset[tuple[int, int | None, str]]
+
+    def consortia(self, roles: frozenset[str]) -> list[int]:
+        """Consortia where the person holds one of `roles` for the consortium as a whole or a member."""
+        return sorted({c for c, _m, r in self.roles if r in roles})
+
+    def consortia_wide(self, roles: frozenset[str]) -> list[int]:
+        """Consortia where the person holds one of `roles` for the consortium as a whole."""
+        return sorted({c for c, m, r in self.roles if r in roles and m is None})
+
+    def pairs(self, roles: frozenset[str]) -> list[Pair]:
+        """(consortium, member) pairs for which the person holds one of `roles`."""
+        return sorted({(c, m) for c, m, r in self.roles if r in roles and m is not None})
+
+
+# Set on the user object of a request (which lives for that request only) by
+# TenantContextMiddleware: its grants are then resolved once per request, not once per query.
+REQUEST_SCOPED_FLAG = "_interlocal_request_user"
+GRANTS_CACHE = "_interlocal_grants"
+
+
+def grants_for(user: User) -> Grants:
+    """The person's roles in active consortia (one query on the memberships index)."""
+    cached = getattr(user, GRANTS_CACHE, None)
+    if cached is not None:
+        return cached
     from interlocal.tenancy.models import Membership
 
-    return Membership.objects.filter(consortium__is_active=True, user__is_active=True)
+    rows = Membership.objects.filter(user=user, user__is_active=True, consortium__is_active=True).values_list(
+        "consortium_id", "member_id", "role"
+    )
+    grants = Grants(frozenset(rows))
+    if getattr(user, REQUEST_SCOPED_FLAG, False):
+        setattr(user, GRANTS_CACHE, grants)
+    return grants
 
 
-def _role_in_consortium(user: User, path: str, roles: frozenset[str]) -> Exists:
-    return Exists(_memberships().filter(user=user, role__in=roles, consortium=OuterRef(path)))
+def _in(path: str, ids: list[int]) -> Q:
+    """`path IN ids`; an empty list matches nothing (Django drops the branch from an OR)."""
+    return Q(**{f"{path}__in": ids})
 
 
-def _role_for_member(user: User, spec: Tenancy, roles: frozenset[str]) -> Exists:
-    qs = _memberships().filter(user=user, role__in=roles, member=OuterRef(str(spec.member)))
-    if spec.consortium:
-        qs = qs.filter(consortium=OuterRef(spec.consortium))
-    return Exists(qs)
+def _pairs(spec: Tenancy, pairs: list[Pair]) -> Q:
+    """Rows owned by one of the (consortium, member) pairs."""
+    condition = Q(pk__in=[])
+    for consortium_id, member_id in pairs:
+        if spec.consortium:
+            condition |= Q(**{spec.consortium: consortium_id, str(spec.member): member_id})
+        else:
+            condition |= Q(**{str(spec.member): member_id})
+    return condition
 
 
 def _is_anonymous(user: User | AnonymousUser | None) -> bool:
@@ -94,37 +142,37 @@ class ScopedQuerySet(models.QuerySet[M], Generic[M]):
         """The rows `user` may read."""
         if _is_anonymous(user):
             return self.none()
-        spec = self._spec()
-        return self.filter(self._read_condition(spec, user))  # type: ignore[arg-type]
+        return self.filter(self.read_condition(self._spec(), grants_for(user)))  # type: ignore[arg-type]
 
     def writable_by(self, user: User | AnonymousUser | None) -> ScopedQuerySet[M]:
         """The rows `user` may change or delete."""
         if _is_anonymous(user):
             return self.none()
-        spec = self._spec()
-        return self.filter(self._write_condition(spec, user))  # type: ignore[arg-type]
+        return self.filter(self.write_condition(self._spec(), grants_for(user)))  # type: ignore[arg-type]
 
     @staticmethod
-    def _read_condition(spec: Tenancy, user: User) -> Q:
+    def read_condition(spec: Tenancy, grants: Grants) -> Q:
+        """Who reads what (see the module docstring)."""
         if not spec.member:
-            return Q(_role_in_consortium(user, str(spec.consortium), CONSORTIUM_READ_ROLES))
-        condition = Q(_role_for_member(user, spec, MEMBER_READ_ROLES))
+            return _in(str(spec.consortium), grants.consortia(CONSORTIUM_READ_ROLES))
+        condition = _pairs(spec, grants.pairs(MEMBER_READ_ROLES))
         if spec.consortium and spec.council_reads:
-            condition |= Q(_role_in_consortium(user, spec.consortium, CONSORTIUM_WRITE_ROLES))
+            condition |= _in(spec.consortium, grants.consortia_wide(CONSORTIUM_WRITE_ROLES))
         if spec.member_optional and spec.consortium:
-            condition |= Q(**{f"{spec.member}__isnull": True}) & Q(
-                _role_in_consortium(user, spec.consortium, CONSORTIUM_READ_ROLES)
+            condition |= Q(**{f"{spec.member}__isnull": True}) & _in(
+                spec.consortium, grants.consortia(CONSORTIUM_READ_ROLES)
             )
         return condition
 
     @staticmethod
-    def _write_condition(spec: Tenancy, user: User) -> Q:
+    def write_condition(spec: Tenancy, grants: Grants) -> Q:
+        """Who changes what (see the module docstring)."""
         if not spec.member:
-            return Q(_role_in_consortium(user, str(spec.consortium), CONSORTIUM_WRITE_ROLES))
-        condition = Q(_role_for_member(user, spec, MEMBER_WRITE_ROLES))
+            return _in(str(spec.consortium), grants.consortia_wide(CONSORTIUM_WRITE_ROLES))
+        condition = _pairs(spec, grants.pairs(MEMBER_WRITE_ROLES))
         if spec.member_optional and spec.consortium:
-            condition |= Q(**{f"{spec.member}__isnull": True}) & Q(
-                _role_in_consortium(user, spec.consortium, CONSORTIUM_WRITE_ROLES)
+            condition |= Q(**{f"{spec.member}__isnull": True}) & _in(
+                spec.consortium, grants.consortia_wide(CONSORTIUM_WRITE_ROLES)
             )
         return condition
 
