@@ -61,7 +61,9 @@ def test_alice_signs_in_with_totp_and_opens_each_page(page, world):
     expect(page.locator(".usa-alert--success")).to_contain_text("Town of Avon")
     check_page(page, "member-detail-saved")
 
-    page.get_by_role("navigation", name="Main navigation").get_by_role("link", name="People and roles").click()
+    page.get_by_role("navigation", name="Main navigation").get_by_role(
+        "link", name="People and roles"
+    ).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("People and roles")
     check_page(page, "people")
 
@@ -155,3 +157,22 @@ def test_sign_out(page, world):
     page.wait_for_load_state("load")
     page.goto("/dashboard/")
     expect(page).to_have_url(re.compile(r"/accounts/login/"))
+
+
+def test_small_screen_menu(page, world):
+    page.set_viewport_size({"width": 390, "height": 844})
+    sign_in(page, world.bob.email, PASSWORD)
+    menu = page.get_by_role("button", name="Menu")
+    expect(menu).to_be_visible()
+    # The side navigation moves into the menu on small screens.
+    expect(page.get_by_role("navigation", name="Main navigation")).to_be_hidden()
+    check_page(page, "dashboard-small-screen")
+    menu.click()
+    expect(
+        page.get_by_role("navigation", name="Site menu").get_by_role("link", name="Members")
+    ).to_be_visible()
+    check_page(page, "menu-small-screen")
+    expect(page.get_by_role("button", name="Close")).to_be_visible()
+    page.get_by_role("navigation", name="Site menu").get_by_role("link", name="Members").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Members")
+    check_page(page, "member-directory-small-screen")

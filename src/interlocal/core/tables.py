@@ -250,7 +250,7 @@ class Table:
         """USWDS pagination items: page numbers with gaps ("…") for long ranges."""
         if self.paginator.num_pages <= 1:
             return []
-        links = []
+        links: list[dict[str, Any]] = []
         for number in self.paginator.get_elided_page_range(self.page.number, on_each_side=1, on_ends=1):
             if number == Paginator.ELLIPSIS:
                 links.append({"ellipsis": True})
@@ -282,7 +282,9 @@ class Table:
 
     def is_partial(self) -> bool:
         htmx = getattr(self.request, "htmx", None)
-        return bool(htmx) and htmx.target == self.id and not htmx.history_restore_request
+        if not htmx:
+            return False
+        return htmx.target == self.id and not htmx.history_restore_request
 
     def csv_rows(self) -> Iterable[list[str]]:
         columns = [c for c in self.columns if c.in_csv]

@@ -185,7 +185,7 @@ def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
         # The form has already copied the values onto the instance; start from the stored row.
         fresh = get_member_for_user(request.user, pk, write=True)
         try:
-            do_update_member(fresh, acting_user=request.user, **changes)
+            do_update_member(fresh, acting_user=request.user, **changes)  # type: ignore[arg-type]
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
@@ -242,7 +242,7 @@ def revoke_role(request: HttpRequest, pk: int) -> HttpResponse:
         label = str(membership.user)
         role = membership.get_role_display()
         try:
-            do_revoke_role(membership, acting_user=request.user)
+            do_revoke_role(membership, acting_user=request.user)  # type: ignore[arg-type]
         except ValidationError as exc:
             for error in exc.messages:
                 messages.error(request, error)
