@@ -314,3 +314,20 @@ def test_operation_ids_are_stable_and_unique():
         "memberships_list",
         "audit_events_list",
     }
+
+
+def test_refusals_through_a_token_are_audited_with_the_token_owner(world, api_for):
+    assert_error(patch(api_for("bob"), f"{API}/members/{world.avon.pk}", {"population": 1}), 403)
+    assert_error(api_for("pat").get(f"{API}/members/{world.avon.pk}"), 404)
+    denied = AuditEvent.objects.filter(action="access.denied")
+    assert {e.actor_id for e in denied} == {world.bob.pk, world.pat.pk}
+
+
+def test_session_rules_answer_in_the_error_shape(world):
+    from tests.factories import MembershipFactory, UserFactory
+
+    admin = UserFactory()  # a consortium admin who has not enrolled in MFA yet
+    MembershipFactory(user=admin, consortium=world.capitol, role="consortium_admin")
+    client = Client()
+    client.force_login(admin)
+    assert_error(client.get(f"{API}/me"), 403)
