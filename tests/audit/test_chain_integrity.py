@@ -190,3 +190,14 @@ def test_concurrent_writers_build_one_linear_chain(file_database):
     code, output = run_verify()
     assert code == 0, output
     assert output.startswith(f"OK: {threads_n * per_thread} events")
+
+
+def test_snapshot_keeps_a_file_fields_name(world):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from interlocal.core.files import do_store_file
+
+    stored = do_store_file(
+        SimpleUploadedFile("a.txt", b"x"), consortium=world.capitol, member=None, acting_user=world.sam
+    )
+    assert audit.snapshot(stored)["file"] == stored.file.name

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
+from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 
 from interlocal.audit.chain import GENESIS, event_hash
@@ -47,7 +48,10 @@ def snapshot(instance: models.Model, fields: list[str] | None = None) -> dict[st
             continue
         if getattr(field, "audit_exclude", False) or field.name in {"password", "key_hash"}:
             continue
-        data[field.attname] = field.value_from_object(instance)
+        value = field.value_from_object(instance)
+        if isinstance(value, FieldFile):
+            value = value.name  # the stored file's name; its content is never copied into the trail
+        data[field.attname] = value
     return _jsonable(data)
 
 
