@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import time
 from urllib.parse import urlsplit
 
@@ -11,6 +12,7 @@ from allauth.mfa.totp.internal.auth import SECRET_SESSION_KEY
 from django.core.exceptions import PermissionDenied
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from interlocal.accounts.actions import do_disable_user, do_enable_user
 from interlocal.accounts.middleware import SESSION_LAST_SEEN, SESSION_LOGIN_AT
@@ -19,7 +21,7 @@ from interlocal.accounts.tokens import authenticate_token
 from interlocal.audit.models import AuditEvent
 from interlocal.tenancy.models import Membership
 from tests.accounts.conftest import sign_in, totp_code
-from tests.factories import MembershipFactory, UserFactory
+from tests.factories import PASSWORD, MembershipFactory, UserFactory
 
 # --- MFA enrolment ------------------------------------------------------------------------------
 
@@ -254,3 +256,34 @@ def test_admin_cannot_disable_themselves_through_the_page(world, client_for):
     assert (
         client_for("alice").post(reverse("accounts:person_disable", args=[world.alice.pk])).status_code == 404
     )
+
+
+def test_password_change_keeps_this_session_and_ends_the_others(world, client_for):
+    laptop = client_for("bob")
+    phone = client_for("bob")
+    response = laptop.post(
+        reverse("account_change_password"),
+        {
+            "oldpassword": PASSWORD,
+            "password1": "a-new-and-long-passphrase-7",
+            "password2": "a-new-and-long-passphrase-7",
+        },
+    )
+    assert response.status_code == 302
+    assert laptop.get(reverse("core:dashboard")).status_code == 200
+    assert phone.get(reverse("core:dashboard")).status_code == 302
+    assert list(UserSession.objects.filter(user=world.bob).values_list("session_key", flat=True)) == [
+        laptop.session.session_key
+    ]
+    assert "This session" in laptop.get(reverse("accounts:sessions")).content.decode()
+    assert AuditEvent.objects.filter(action="auth.password.changed", actor=world.bob).exists()
+
+
+def test_sessions_past_the_absolute_limit_are_not_listed(world, client_for, settings):
+    client = client_for("bob")
+    old = client_for("bob")
+    UserSession.objects.filter(session_key=old.session.session_key).update(
+        created_at=timezone.now() - datetime.timedelta(seconds=settings.SESSION_ABSOLUTE_TIMEOUT + 60)
+    )
+    page = client.get(reverse("accounts:sessions")).content.decode()
+    assert page.count("<tr>") == 2  # the header row and this session

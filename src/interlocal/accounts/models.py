@@ -67,6 +67,13 @@ class User(AbstractUser):
 
 
 class UserSessionQuerySet(models.QuerySet["UserSession"]):
+    """The session register's rows."""
+
+    def current(self) -> UserSessionQuerySet:
+        """Sessions not yet past the absolute session limit (older rows are dead, whatever they say)."""
+        limit = datetime.timedelta(seconds=settings.SESSION_ABSOLUTE_TIMEOUT)
+        return self.filter(created_at__gt=timezone.now() - limit)
+
     def owned_by(self, user: Any) -> UserSessionQuerySet:
         """A person's own sessions."""
         if user is None or not user.is_authenticated:
@@ -98,6 +105,8 @@ def hash_token(raw: str) -> str:
 
 
 class ApiTokenQuerySet(models.QuerySet["ApiToken"]):
+    """API tokens: active ones authenticate; people list only their own."""
+
     def active(self) -> ApiTokenQuerySet:
         """Tokens that still authenticate: not revoked, not expired, and their person not disabled."""
         now = timezone.now()

@@ -6,9 +6,11 @@ in accounts.actions.
 
 from __future__ import annotations
 
+import datetime
 import time
 from typing import Any
 
+from allauth.account.signals import password_changed, password_reset, password_set
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 from django.http import HttpRequest
@@ -63,3 +65,56 @@ def on_logged_out(sender: Any, request: HttpRequest | None, user: Any, **kwargs:
     if request is not None and getattr(request, "session", None) is not None and request.session.session_key:
         UserSession.objects.filter(session_key=request.session.session_key).delete()
     audit.record(user, "auth.logout", user, object_repr=user.email)
+
+
+def _forget_other_sessions(request: HttpRequest | None, user: Any) -> None:
+    """After a password change Django no longer accepts the person's other sessions (their auth hash
+    is stale) and cycles the current session's key: bring the session register up to date."""
+    from importlib import import_module
+
+    from django.conf import settings
+
+    from interlocal.accounts.models import UserSession
+
+    current = None
+    if (
+        request is not None
+        and getattr(request, "session", None) is not None
+        and request.user.is_authenticated
+    ):
+        current = request.session.session_key
+    store_class = import_module(settings.SESSION_ENGINE).SessionStore
+    stale = UserSession.objects.filter(user=user)
+    if current:
+        stale = stale.exclude(session_key=current)
+    for key in stale.values_list("session_key", flat=True):
+        store_class(session_key=key).delete()
+    stale.delete()
+    if current and request is not None:
+        login_at = request.session.get(SESSION_LOGIN_AT)
+        UserSession.objects.update_or_create(
+            session_key=current,
+            defaults={
+                "user": user,
+                "ip_address": request.META.get("REMOTE_ADDR") or None,
+                "user_agent": request.headers.get("User-Agent", "")[:300],
+                **(
+                    {"created_at": datetime.datetime.fromtimestamp(login_at, tz=datetime.UTC)}
+                    if login_at
+                    else {}
+                ),
+            },
+        )
+
+
+@receiver(password_changed, dispatch_uid="interlocal_password_changed")
+@receiver(password_set, dispatch_uid="interlocal_password_set")
+def on_password_changed(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
+    _forget_other_sessions(request, user)
+    audit.record(user, "auth.password.changed", user, object_repr=user.email)
+
+
+@receiver(password_reset, dispatch_uid="interlocal_password_reset")
+def on_password_reset(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
+    _forget_other_sessions(None, user)
+    audit.record(user, "auth.password.reset", user, object_repr=user.email)

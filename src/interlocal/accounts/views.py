@@ -87,7 +87,7 @@ def profile(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET"])
 def session_list(request: HttpRequest) -> HttpResponse:
     """The person's signed-in sessions (browsers), the current one marked."""
-    page = paginate(request, UserSession.objects.owned_by(request.user))
+    page = paginate(request, UserSession.objects.owned_by(request.user).current())
     return render(
         request,
         "accounts/sessions.html",
