@@ -13,8 +13,8 @@ from pydantic import AwareDatetime, field_validator
 
 from interlocal.audit.models import AuditEvent
 from interlocal.core.api_support import MAX_ID, LimitOffset, SafeStr, aware_utc, error_responses
-from interlocal.tenancy.models import Membership
 from interlocal.tenancy.roles import Role
+from interlocal.tenancy.scoping import grants_for
 
 __all__ = ["router"]
 
@@ -68,10 +68,7 @@ class AuditFilter(Schema):
 @paginate(LimitOffset)
 def audit_events_list(request: HttpRequest, filters: Query[AuditFilter]) -> object:
     """The audit trail of the consortia you administer, newest first. Others get 403."""
-    is_admin = Membership.objects.filter(
-        user=request.user, role=Role.CONSORTIUM_ADMIN, consortium__is_active=True
-    ).exists()
-    if not is_admin:
+    if not grants_for(request.user).consortia_wide(frozenset({Role.CONSORTIUM_ADMIN})):
         raise PermissionDenied(_("Only consortium admins may read the audit trail."))
     # The output uses ids and the labels recorded at the time, so no related rows are loaded.
     qs = AuditEvent.objects.visible_to(request.user)

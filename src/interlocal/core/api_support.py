@@ -31,6 +31,8 @@ from ninja.security import HttpBearer, SessionAuth
 from ninja.throttling import UserRateThrottle
 from pydantic import AfterValidator, ConfigDict, StringConstraints, model_validator
 
+from interlocal.tenancy.scoping import REQUEST_SCOPED_FLAG
+
 if TYPE_CHECKING:
     from interlocal.accounts.models import User
 
@@ -244,6 +246,9 @@ class TokenAuth(HttpBearer):
         if user is None or not user.is_active:
             # Presented but wrong: refuse outright rather than fall back to the session.
             raise AuthenticationError()
+        # This user object was loaded for this request only, so its grants may be cached on it
+        # (as TenantContextMiddleware does for the session's user).
+        setattr(user, REQUEST_SCOPED_FLAG, True)
         request.user = user
         return user
 
