@@ -33,16 +33,18 @@ class InvitationForm(forms.Form):
         self, *args: Any, roles: frozenset[str], members: Any, fixed_member: Member | None, **kwargs: Any
     ):
         super().__init__(*args, **kwargs)
-        self.fields["role"].choices = [(value, label) for value, label in Role.choices if value in roles]
+        role_field: forms.ChoiceField = self.fields["role"]  # type: ignore[assignment]
+        role_field.choices = [(value, label) for value, label in Role.choices if value in roles]
         self.fixed_member = fixed_member
         if fixed_member is not None:
             # A member admin invites for their own member only.
             del self.fields["member"]
         else:
-            self.fields["member"].queryset = members
+            member_field: forms.ModelChoiceField = self.fields["member"]  # type: ignore[assignment]
+            member_field.queryset = members
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         role = data.get("role")
         member = self.fixed_member if self.fixed_member is not None else data.get("member")
         if role in MEMBER_ROLES and member is None:
@@ -72,7 +74,7 @@ class AcceptInvitationForm(forms.Form):
     )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("password1") and data.get("password2") and data["password1"] != data["password2"]:
             self.add_error("password2", _("The two passwords differ."))
         return data

@@ -9,6 +9,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -77,7 +78,7 @@ def profile(request: HttpRequest) -> HttpResponse:
             "form": form,
             "person": user,
             "memberships": user.memberships.select_related("consortium", "member"),  # names shown
-            "has_totp": user.authenticator_set.filter(type="totp").exists(),
+            "has_totp": Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists(),
             "active_tokens": ApiToken.objects.owned_by(user).active().count(),
         },
     )
