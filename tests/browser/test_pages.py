@@ -176,3 +176,14 @@ def test_small_screen_menu(page, world):
     page.get_by_role("navigation", name="Site menu").get_by_role("link", name="Members").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Members")
     check_page(page, "member-directory-small-screen")
+
+
+@pytest.mark.parametrize("template", ["500.html", "403_csrf.html"])
+def test_static_error_pages(page, live_server, template):
+    from django.template import engines
+
+    html = engines["django"].get_template(template).render({})
+    page.goto("/healthz")  # a same-origin page, so the error page's /static/ links resolve
+    page.set_content(html, wait_until="load")
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    check_page(page, "error-" + template.removesuffix(".html").replace("_", "-"))

@@ -189,6 +189,25 @@ def test_404_page_is_helpful(client_for):
     assert "Page not found" in response.content.decode()
 
 
-def test_500_page_renders_without_context():
-    html = engines["django"].get_template("500.html").render({})
-    assert "Something went wrong" in html and "<main" in html
+@pytest.mark.parametrize(
+    ("template", "heading"),
+    [
+        ("500.html", "Something went wrong"),
+        ("400.html", "We could not understand this request"),
+        ("403_csrf.html", "This form has expired"),
+    ],
+)
+def test_static_error_pages_render_without_context(template, heading):
+    # Django renders these without a request or context processors, possibly with the database down.
+    html = engines["django"].get_template(template).render({})
+    assert heading in html and "<main" in html and html.count("<h1") == 1
+
+
+def test_csrf_failure_uses_the_styled_page(world):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(world.bob)
+    response = client.post(reverse("tenancy:switch"), {"acting_for": str(world.capitol.pk)})
+    assert response.status_code == 403
+    assert "This form has expired" in response.content.decode()
