@@ -331,3 +331,25 @@ def test_session_rules_answer_in_the_error_shape(world):
     client = Client()
     client.force_login(admin)
     assert_error(client.get(f"{API}/me"), 403)
+
+
+@pytest.mark.parametrize(
+    ("path", "param"),
+    [
+        ("members", "consortium"),
+        ("memberships", "consortium"),
+        ("memberships", "member"),
+        ("audit/events", "consortium"),
+    ],
+)
+def test_filters_naming_another_tenant_return_nothing(world, api_for, path, param):
+    """A filter is applied to what the person may see, never instead of it."""
+    from interlocal.audit import record
+    from tests.factories import MembershipFactory
+
+    record(world.pat, "tenancy.member.updated", world.airdrie, consortium_id=world.prairies.pk)
+    MembershipFactory(consortium=world.prairies, member=world.airdrie, role="member_staff")
+    value = world.airdrie.pk if param == "member" else world.prairies.pk
+    body = api_for("alice").get(f"{API}/{path}", {param: value}).json()
+    assert body == {"items": [], "count": 0}
+    assert api_for("pat").get(f"{API}/{path}", {param: value}).json()["count"] >= 1

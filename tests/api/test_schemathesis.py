@@ -60,6 +60,7 @@ def alice_token(world) -> str:
     max_examples=30,
     deadline=None,
     derandomize=True,
+    database=None,
     suppress_health_check=[
         HealthCheck.function_scoped_fixture,
         HealthCheck.too_slow,

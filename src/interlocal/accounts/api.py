@@ -85,4 +85,4 @@ def me_get(request: HttpRequest) -> dict[str, object]:
 @paginate(LimitOffset)
 def tokens_list(request: HttpRequest) -> object:
     """Your own API tokens, newest first, without secrets or hashes."""
-    return ApiToken.objects.filter(user=request.user).order_by("-created_at", "-pk")
+    return ApiToken.objects.owned_by(request.user).order_by("-created_at", "-pk")
