@@ -1,8 +1,10 @@
 from django.apps import AppConfig
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 
-def _in_consortium(request) -> bool:  # type: ignore[no-untyped-def]
+def _in_consortium(request: HttpRequest) -> bool:
+    """Consortium pages are for people acting in a consortium, except vendors."""
     tenant = getattr(request, "tenant", None)
     return tenant is not None and tenant.consortium is not None and not tenant.is_vendor
 
