@@ -19,7 +19,7 @@ class InvitationForm(forms.Form):
     """Whom to invite, to which role, and (for member roles) for which member."""
 
     email = forms.EmailField(label=_("E-mail address"), max_length=254)
-    role = forms.ChoiceField(label=_("Role"))
+    role = forms.ChoiceField(label=_("Role"), widget=forms.RadioSelect)
     member = forms.ModelChoiceField(
         label=_("Member"),
         queryset=Member.objects.none(),
