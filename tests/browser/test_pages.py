@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 from interlocal.tenancy.models import Membership
 from tests.browser.conftest import check_page, sign_in, totp_code, totp_secret_of
 from tests.conftest import build_world
-from tests.factories import PASSWORD, MembershipFactory, UserFactory
+from tests.factories import PASSWORD, ConsortiumMemberFactory, MemberFactory, UserFactory
 
 pytestmark = pytest.mark.browser
 
@@ -81,9 +81,6 @@ def test_alice_signs_in_with_totp_and_opens_each_page(page, world):
 
 def test_member_directory_filters_with_htmx(page, world):
     for n in range(30):
-        MembershipFactory  # noqa: B018 - keep the import used when the loop body changes
-        from tests.factories import ConsortiumMemberFactory, MemberFactory
-
         ConsortiumMemberFactory(consortium=world.capitol, member=MemberFactory(name=f"Town {n:02d}"))
     sign_in(page, world.alice.email, PASSWORD, totp_secret=totp_secret_of(world.alice))
     page.goto("/members/")
@@ -102,6 +99,9 @@ def test_member_directory_filters_with_htmx(page, world):
     page.get_by_role("link", name="Page 2").click()
     expect(page.locator("#members-table tbody tr")).to_have_count(8)
     expect(page).to_have_url(re.compile(r"page=2"))
+    # Keyboard focus stays with the table, and the new summary is announced.
+    expect(page.locator("#members-table [role=status]")).to_be_focused()
+    expect(page.locator("#il-live")).to_contain_text("Showing 26–33 of 33 rows")
     check_page(page, "member-directory-page-2")
 
     page.get_by_label("Kind").select_option("city")

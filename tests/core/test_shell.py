@@ -55,6 +55,19 @@ def test_dashboard_cards_follow_the_role(client_for):
     assert "tenancy.consortium" not in _cards(vince)
 
 
+def test_dashboard_without_a_role_says_what_to_do(db):
+    from django.test import Client
+
+    from tests.factories import UserFactory
+
+    client = Client()
+    client.force_login(UserFactory())
+    response = client.get(reverse("core:dashboard"))
+    assert response.status_code == 200
+    assert "You have no role yet" in response.content.decode()
+    assert {c["key"] for c in response.context["cards"]} == {"core.getting_started"}
+
+
 def test_header_shows_acting_for_and_account_menu(client_for):
     html = client_for("bob").get(reverse("core:dashboard")).content.decode()
     assert "Acting for" in html and "Avon" in html

@@ -2,21 +2,31 @@
 (function () {
   "use strict";
 
-  // After htmx refreshes a table, announce its new summary ("Showing 1–25 of 50 rows") in the
-  // page's persistent live region: a swapped-in role="status" is not reliably read out.
+  function tableResults(target) {
+    if (!target || !target.id) return null;
+    var fresh = document.getElementById(target.id);
+    return fresh && fresh.classList.contains("il-table__results") ? fresh : null;
+  }
+
   document.addEventListener("htmx:afterSwap", function (event) {
-    var target = event.detail.target;
-    if (!target || !target.classList || !target.classList.contains("il-table__results")) {
-      var swapped = document.getElementById(target && target.id);
-      if (!swapped || !swapped.classList.contains("il-table__results")) return;
-      target = swapped;
-    }
-    var fresh = document.getElementById(target.id) || target;
-    var status = fresh.querySelector("[role=status]");
+    var results = tableResults(event.detail.target);
+    if (!results) return;
+    var status = results.querySelector("[role=status]");
+    // Announce the new summary ("Showing 1–25 of 50 rows") in the page's persistent live
+    // region: a swapped-in role="status" is not reliably read out.
     var live = document.getElementById("il-live");
     if (status && live) {
       live.textContent = "";
-      window.setTimeout(function () { live.textContent = status.textContent.trim().replace(/\s+/g, " "); }, 50);
+      window.setTimeout(function () {
+        live.textContent = status.textContent.trim().replace(/\s+/g, " ");
+      }, 50);
+    }
+    // A sort or page link was replaced by the swap: keep keyboard focus at the table's top
+    // instead of dropping it to the start of the page. (Typing in the filters keeps its focus.)
+    var trigger = event.detail.requestConfig && event.detail.requestConfig.elt;
+    if (trigger && trigger.tagName === "A" && status) {
+      status.setAttribute("tabindex", "-1");
+      status.focus({ preventScroll: false });
     }
   });
 })();
