@@ -135,3 +135,10 @@ def test_sso_matches_people_by_address_in_a_trusted_domain_only(world):
             request, {"sub": "entra-carol", "email": "carol@bolton.example"}
         )
         assert adapter.authenticate_by_email(carol_login) is None
+
+
+def test_account_mail_names_interlocal_not_the_default_site(world, mailoutbox):
+    Client().post(reverse("account_reset_password"), {"email": world.bob.email})
+    message = mailoutbox[0]
+    assert "example.com" not in message.body and "example.com" not in message.subject
+    assert "Interlocal" in message.subject and "/accounts/password/reset/key/" in message.body

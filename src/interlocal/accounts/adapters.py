@@ -47,6 +47,10 @@ class AccountAdapter(DefaultAccountAdapter):
             return False
         return required
 
+    def format_email_subject(self, subject: str) -> str:
+        # allauth would prefix the Sites framework's name ("example.com" unless someone edits it).
+        return f"[Interlocal] {subject}"
+
     def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
         # Password-reset and other account mail goes through the task queue like all e-mail.
         from interlocal.core.mail import render_and_queue
