@@ -190,6 +190,13 @@ def test_revoke_role_confirms_then_revokes(client_for, world):
     assert AuditEvent.objects.filter(action="tenancy.role.revoked").exists()
 
 
+def test_revoking_ones_own_role_leads_to_the_dashboard(client_for, world):
+    ada_role = Membership.objects.get(user=world.ada)
+    response = client_for("ada").post(reverse("tenancy:revoke_role", args=[ada_role.pk]))
+    assert response.status_code == 302 and response.url == reverse("core:dashboard")
+    assert not Membership.objects.filter(pk=ada_role.pk).exists()
+
+
 def test_revoke_keeps_the_last_consortium_admin(client_for, world):
     alice_role = Membership.objects.get(user=world.alice)
     client = client_for("alice")

@@ -176,7 +176,7 @@ def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
     member = get_member_for_user(request.user, pk)  # 404 for members of other consortia
     if not Member.objects.writable_by(request.user).filter(pk=member.pk).exists():
         raise PermissionDenied(_g("You may not change this member's profile."))
-    form = MemberProfileForm(request.POST or None, instance=member)
+    form = MemberProfileForm(request.POST if request.method == "POST" else None, instance=member)
     if request.method == "POST" and form.is_valid():
         changes = {name: form.cleaned_data[name] for name in form.changed_data}
         if not changes:
@@ -241,6 +241,7 @@ def revoke_role(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         label = str(membership.user)
         role = membership.get_role_display()
+        own_role = membership.user_id == request.user.pk
         try:
             do_revoke_role(membership, acting_user=request.user)  # type: ignore[arg-type]
         except ValidationError as exc:
@@ -250,6 +251,9 @@ def revoke_role(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(
                 request, _g("%(person)s no longer holds the role %(role)s.") % {"person": label, "role": role}
             )
+            if own_role:
+                # The people page may no longer be theirs to see; the dashboard always is.
+                return redirect("core:dashboard")
         return redirect("tenancy:people")
     return render(request, "tenancy/revoke_role.html", {"membership": membership})
 
