@@ -261,8 +261,18 @@ def test_oversized_body_is_refused(world, api_for, settings):
     assert world.avon.name == "Avon"
 
 
-def test_overlong_strings_are_refused(world, api_for):
-    assert_error(api_for("ada").get(f"{API}/members", {"q": "a" * 101}), 422)
+def test_overlong_strings_and_out_of_range_ids_are_refused(world, api_for):
+    client = api_for("alice")
+    assert_error(client.get(f"{API}/members", {"q": "a" * 101}), 422)
+    assert_error(patch(client, f"{API}/members/{world.avon.pk}", {"name": ""}), 422)
+    for field in ("name", "census_code", "website", "region"):
+        body = assert_error(patch(client, f"{API}/members/{world.avon.pk}", {field: None}), 422)
+        assert body["errors"][0]["loc"][-1] == field
+    assert patch(client, f"{API}/members/{world.avon.pk}", {"population": None}).status_code == 200
+    for path, param in [("members", "consortium"), ("memberships", "member"), ("audit/events", "consortium")]:
+        for value in (0, 2**63, -5):
+            body = assert_error(client.get(f"{API}/{path}", {param: value}), 422)
+            assert body["errors"][0]["loc"] == ["query", param]
 
 
 def test_unknown_paths_and_methods_answer_in_the_error_shape(world, api_for):

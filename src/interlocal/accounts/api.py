@@ -8,7 +8,7 @@ from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 
 from interlocal.accounts.models import ApiToken
-from interlocal.core.api_support import LimitOffset, error_responses
+from interlocal.core.api_support import LimitOffset, error_responses, request_user
 from interlocal.tenancy.api import ConsortiumRef, MemberRef
 from interlocal.tenancy.models import Membership
 
@@ -61,7 +61,7 @@ class TokenOut(Schema):
 )
 def me_get(request: HttpRequest) -> dict[str, object]:
     """The authenticated person and their roles."""
-    user = request.user
+    user = request_user(request)
     memberships = (
         Membership.objects.filter(user=user, consortium__is_active=True)
         .select_related("consortium", "member")  # each role names both
@@ -69,9 +69,9 @@ def me_get(request: HttpRequest) -> dict[str, object]:
     )
     return {
         "id": user.pk,
-        "email": user.email,  # type: ignore[union-attr]
-        "full_name": user.full_name,  # type: ignore[union-attr]
-        "job_title": user.job_title,  # type: ignore[union-attr]
+        "email": user.email,
+        "full_name": user.full_name,
+        "job_title": user.job_title,
         "memberships": list(memberships),
     }
 
@@ -85,4 +85,4 @@ def me_get(request: HttpRequest) -> dict[str, object]:
 @paginate(LimitOffset)
 def tokens_list(request: HttpRequest) -> object:
     """Your own API tokens, newest first, without secrets or hashes."""
-    return ApiToken.objects.owned_by(request.user).order_by("-created_at", "-pk")
+    return ApiToken.objects.owned_by(request_user(request)).order_by("-created_at", "-pk")

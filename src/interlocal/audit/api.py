@@ -12,7 +12,15 @@ from ninja.pagination import paginate
 from pydantic import AwareDatetime, field_validator
 
 from interlocal.audit.models import AuditEvent
-from interlocal.core.api_support import MAX_ID, LimitOffset, SafeStr, aware_utc, error_responses
+from interlocal.core.api_support import (
+    IdFilter,
+    LimitOffset,
+    SafeStr,
+    aware_utc,
+    error_responses,
+    optional,
+    request_user,
+)
 from interlocal.tenancy.roles import Role
 from interlocal.tenancy.scoping import grants_for
 
@@ -45,13 +53,14 @@ class AuditEventOut(Schema):
 class AuditFilter(Schema):
     """Filters for the audit trail."""
 
-    action: SafeStr(80) = Field(None, description="Only events with this action.", examples=["access.denied"])
-    since: AwareDatetime = Field(
-        None,
+    action: SafeStr | None = optional(
+        max_length=80, description="Only events with this action.", examples=["access.denied"]
+    )
+    since: AwareDatetime | None = optional(
         description="Only events at or after this time (with a UTC offset).",
         examples=["2026-01-01T00:00:00Z"],
     )
-    consortium: int = Field(None, ge=1, le=MAX_ID, description="Only events of this consortium (id).")
+    consortium: IdFilter | None = optional(description="Only events of this consortium (id).")
 
     @field_validator("since")
     @classmethod
@@ -68,10 +77,10 @@ class AuditFilter(Schema):
 @paginate(LimitOffset)
 def audit_events_list(request: HttpRequest, filters: Query[AuditFilter]) -> object:
     """The audit trail of the consortia you administer, newest first. Others get 403."""
-    if not grants_for(request.user).consortia_wide(frozenset({Role.CONSORTIUM_ADMIN})):
+    if not grants_for(request_user(request)).consortia_wide(frozenset({Role.CONSORTIUM_ADMIN})):
         raise PermissionDenied(_("Only consortium admins may read the audit trail."))
     # The output uses ids and the labels recorded at the time, so no related rows are loaded.
-    qs = AuditEvent.objects.visible_to(request.user)
+    qs = AuditEvent.objects.visible_to(request_user(request))
     if filters.action:
         qs = qs.filter(action=filters.action)
     if filters.since is not None:

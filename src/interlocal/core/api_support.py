@@ -41,6 +41,7 @@ __all__ = [
     "MAX_ID",
     "ErrorItem",
     "ErrorOut",
+    "IdFilter",
     "IdParam",
     "InputSchema",
     "InterlocalAPI",
@@ -52,6 +53,8 @@ __all__ = [
     "error_body",
     "error_response",
     "error_responses",
+    "optional",
+    "request_user",
 ]
 
 logger = logging.getLogger(__name__)
@@ -173,7 +176,7 @@ def _guard(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         # Reading the body enforces DATA_UPLOAD_MAX_MEMORY_SIZE here, before ninja would turn the
         # error into "cannot parse". Multipart is left to Django's parser, which streams files to
         # disk and applies the limit to the non-file fields only.
-        if request.method in _BODY_METHODS and not request.content_type.startswith("multipart/"):
+        if request.method in _BODY_METHODS and not (request.content_type or "").startswith("multipart/"):
             try:
                 request.body  # noqa: B018
             except RequestDataTooBig:
@@ -266,6 +269,14 @@ class WebSessionAuth(SessionAuth):
 API_AUTH = [TokenAuth(), WebSessionAuth()]
 
 
+def request_user(request: HttpRequest) -> User:
+    """The authenticated person of an API operation (every operation requires API_AUTH)."""
+    user = request.user
+    if not user.is_authenticated:  # pragma: no cover - the auth classes refuse these first
+        raise AuthenticationError()
+    return user
+
+
 class UserThrottle(UserRateThrottle):
     """Requests per person (or per address when anonymous); the rate is settings.API_THROTTLE_RATE."""
 
@@ -307,16 +318,33 @@ def _reject_nul(value: str) -> str:
     return value
 
 
-def SafeStr(max_length: int, *, min_length: int = 0) -> Any:  # noqa: N802 - reads like a type
-    """A string without NUL bytes, at most `max_length` characters (the pattern documents it)."""
-    return Annotated[
-        str,
-        StringConstraints(min_length=min_length, max_length=max_length, pattern=r"^[^\x00]*$"),
-        AfterValidator(_reject_nul),
-    ]
-
+# A string without NUL bytes (which PostgreSQL cannot store and no person types). Give every use a
+# max_length: `name: SafeStr = Field(..., max_length=200)`. The pattern documents the rule in the
+# OpenAPI document; the validator gives the readable message.
+SafeStr = Annotated[str, StringConstraints(pattern=r"^[^\x00]*$"), AfterValidator(_reject_nul)]
 
 IdParam = Annotated[int, Field(ge=1, le=MAX_ID, description="The object's id.")]
+# An id in a filter: `consortium: IdFilter | None = optional(description=...)`.
+IdFilter = Annotated[int, Field(ge=1, le=MAX_ID)]
+
+
+def _drop_null(schema: dict[str, Any]) -> None:
+    branches = schema.get("anyOf")
+    if not branches:
+        return
+    kept = [b for b in branches if b.get("type") != "null"]
+    if len(kept) == 1:
+        del schema["anyOf"]
+        schema.update({k: v for k, v in kept[0].items() if k not in schema})
+
+
+def optional(**kwargs: Any) -> Any:
+    """A field that may be left out (its default is None) but, when given, may not be null.
+
+    Python sees `X | None`; the OpenAPI document shows only X, so clients and generated tests do
+    not send null, which query strings cannot express anyway.
+    """
+    return Field(None, json_schema_extra=_drop_null, **kwargs)
 
 
 def aware_utc(value: dt.datetime | None) -> dt.datetime | None:

@@ -7,8 +7,18 @@ from django.db.models import Q
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
+from pydantic import field_validator
 
-from interlocal.core.api_support import MAX_ID, IdParam, InputSchema, LimitOffset, SafeStr, error_responses
+from interlocal.core.api_support import (
+    IdFilter,
+    IdParam,
+    InputSchema,
+    LimitOffset,
+    SafeStr,
+    error_responses,
+    optional,
+    request_user,
+)
 from interlocal.tenancy.actions import do_update_member
 from interlocal.tenancy.models import Consortium, Member, Membership
 from interlocal.tenancy.queries import get_consortium_for_user, get_member_for_user
@@ -73,19 +83,29 @@ class MemberOut(Schema):
 class MemberPatch(InputSchema):
     """Profile fields to change; fields left out stay as they are."""
 
-    name: SafeStr(200, min_length=1) = Field(
-        None, description="The member's name.", examples=["Town of Avon"]
+    name: SafeStr | None = optional(
+        min_length=1, max_length=200, description="The member's name.", examples=["Town of Avon"]
     )
     population: int | None = Field(
         None, ge=0, le=2_147_483_647, description="Population, or null when unknown.", examples=[18932]
     )
-    census_code: SafeStr(40) = Field(
-        None, description="A census or statistics code.", examples=["0900102060"]
+    census_code: SafeStr | None = optional(
+        max_length=40, description="A census or statistics code.", examples=["0900102060"]
     )
-    website: SafeStr(200) = Field(
-        None, description="Website address (http or https).", examples=["https://avon.example"]
+    website: SafeStr | None = optional(
+        max_length=200,
+        description="Website address (http or https).",
+        examples=["https://avon.example"],
     )
-    region: SafeStr(80) = Field(None, description="State or province.", examples=["CT"])
+    region: SafeStr | None = optional(max_length=80, description="State or province.", examples=["CT"])
+
+    @field_validator("name", "census_code", "website", "region")
+    @classmethod
+    def _not_null(cls, value: str | None) -> str:
+        # Leaving a field out keeps it; null is not a value these columns can hold (blank is "").
+        if value is None:
+            raise ValueError("may not be null; leave the field out to keep it")
+        return value
 
 
 class PersonRef(Schema):
@@ -112,15 +132,17 @@ class MembershipOut(Schema):
 class MemberFilter(Schema):
     """Filters for the member directory."""
 
-    consortium: int = Field(None, ge=1, le=MAX_ID, description="Only members of this consortium (id).")
-    q: SafeStr(100) = Field(None, description="Only members whose name contains this text.", examples=["av"])
+    consortium: IdFilter | None = optional(description="Only members of this consortium (id).")
+    q: SafeStr | None = optional(
+        max_length=100, description="Only members whose name contains this text.", examples=["av"]
+    )
 
 
 class MembershipFilter(Schema):
     """Filters for the list of roles."""
 
-    consortium: int = Field(None, ge=1, le=MAX_ID, description="Only roles in this consortium (id).")
-    member: int = Field(None, ge=1, le=MAX_ID, description="Only roles held for this member (id).")
+    consortium: IdFilter | None = optional(description="Only roles in this consortium (id).")
+    member: IdFilter | None = optional(description="Only roles held for this member (id).")
 
 
 # --- Operations ----------------------------------------------------------------------------------
@@ -135,7 +157,7 @@ class MembershipFilter(Schema):
 @paginate(LimitOffset)
 def consortia_list(request: HttpRequest) -> object:
     """Consortia in which you hold any role."""
-    return Consortium.objects.visible_to(request.user).order_by("name", "pk")
+    return Consortium.objects.visible_to(request_user(request)).order_by("name", "pk")
 
 
 @router.get(
@@ -146,7 +168,7 @@ def consortia_list(request: HttpRequest) -> object:
 )
 def consortia_get(request: HttpRequest, consortium_id: IdParam) -> Consortium:
     """One consortium in which you hold a role; 404 for any other."""
-    return get_consortium_for_user(request.user, consortium_id)
+    return get_consortium_for_user(request_user(request), consortium_id)
 
 
 @router.get(
@@ -158,7 +180,7 @@ def consortia_get(request: HttpRequest, consortium_id: IdParam) -> Consortium:
 @paginate(LimitOffset)
 def members_list(request: HttpRequest, filters: Query[MemberFilter]) -> object:
     """Members of the consortia you belong to (vendors see none)."""
-    qs = Member.objects.visible_to(request.user)
+    qs = Member.objects.visible_to(request_user(request))
     if filters.consortium is not None:
         qs = qs.filter(participations__consortium_id=filters.consortium, participations__is_active=True)
     if filters.q:
@@ -174,7 +196,7 @@ def members_list(request: HttpRequest, filters: Query[MemberFilter]) -> object:
 )
 def members_get(request: HttpRequest, member_id: IdParam) -> Member:
     """One member of your consortia; 404 for any other."""
-    return get_member_for_user(request.user, member_id)
+    return get_member_for_user(request_user(request), member_id)
 
 
 @router.patch(
@@ -186,11 +208,11 @@ def members_get(request: HttpRequest, member_id: IdParam) -> Member:
 def members_update(request: HttpRequest, member_id: IdParam, payload: MemberPatch) -> Member:
     """Change a member's profile. Its member admins and its consortia's admins and staff may;
     others who can see the member get 403, everybody else 404."""
-    member = get_member_for_user(request.user, member_id)
+    member = get_member_for_user(request_user(request), member_id)
     changes = payload.model_dump(exclude_unset=True)
     if not changes:
         return member
-    return do_update_member(member, acting_user=request.user, **changes)  # type: ignore[arg-type]
+    return do_update_member(member, acting_user=request_user(request), **changes)
 
 
 @router.get(
@@ -203,7 +225,7 @@ def members_update(request: HttpRequest, member_id: IdParam, payload: MemberPatc
 def memberships_list(request: HttpRequest, filters: Query[MembershipFilter]) -> object:
     """Your own roles, your member's people and your consortia's council staff (all roles for the council)."""
     # Each row shows the person, consortium and member: select_related avoids three queries per row.
-    qs = Membership.objects.visible_to(request.user).select_related("user", "consortium", "member")
+    qs = Membership.objects.visible_to(request_user(request)).select_related("user", "consortium", "member")
     conditions = Q()
     if filters.consortium is not None:
         conditions &= Q(consortium_id=filters.consortium)
