@@ -287,3 +287,16 @@ def test_sessions_past_the_absolute_limit_are_not_listed(world, client_for, sett
     )
     page = client.get(reverse("accounts:sessions")).content.decode()
     assert page.count("<tr>") == 2  # the header row and this session
+
+
+def test_signing_in_drops_ones_dead_session_rows(world, client_for, settings):
+    old = client_for("bob")
+    UserSession.objects.filter(session_key=old.session.session_key).update(
+        created_at=timezone.now() - datetime.timedelta(seconds=settings.SESSION_ABSOLUTE_TIMEOUT + 60)
+    )
+    client_for("carol")  # someone else's sign-in leaves Bob's rows alone
+    assert UserSession.objects.filter(user=world.bob).count() == 1
+    new = client_for("bob")
+    assert list(UserSession.objects.filter(user=world.bob).values_list("session_key", flat=True)) == [
+        new.session.session_key
+    ]

@@ -37,6 +37,9 @@ def on_logged_in(sender: Any, request: HttpRequest | None, user: Any, **kwargs: 
                 "user_agent": request.headers.get("User-Agent", "")[:300],
             },
         )
+        # Sessions that ended without a sign-out (closed browser) leave rows behind; a person's
+        # rows past the absolute session limit are dead, so drop them here rather than in a job.
+        UserSession.objects.filter(user=user).exclude(pk__in=UserSession.objects.current()).delete()
     audit.record(user, "auth.login.succeeded", user, object_repr=user.email)
 
 
