@@ -343,6 +343,22 @@ def test_session_rules_answer_in_the_error_shape(world):
     assert_error(client.get(f"{API}/me"), 403)
 
 
+def test_tokens_follow_the_mfa_rule_too(world):
+    from tests.factories import MembershipFactory, UserFactory
+
+    admin = UserFactory()  # an admin without an authenticator app cannot use a token either
+    MembershipFactory(user=admin, consortium=world.capitol, role="consortium_admin")
+    body = assert_error(
+        Client(headers={"Authorization": f"Bearer {make_token(admin)}"}).get(f"{API}/me"), 403
+    )
+    assert "two-factor" in body["detail"]
+    staff = UserFactory()  # staff roles do not require MFA
+    MembershipFactory(user=staff, consortium=world.capitol, role="consortium_staff")
+    assert (
+        Client(headers={"Authorization": f"Bearer {make_token(staff)}"}).get(f"{API}/me").status_code == 200
+    )
+
+
 @pytest.mark.parametrize(
     ("path", "param"),
     [

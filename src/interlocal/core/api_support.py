@@ -25,13 +25,14 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.urls import URLPattern, URLResolver, re_path
 from ninja import Field, NinjaAPI, Schema
-from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
+from ninja.errors import AuthenticationError, AuthorizationError, HttpError, Throttled, ValidationError
 from ninja.pagination import PaginationBase
 from ninja.security import HttpBearer, SessionAuth
 from ninja.throttling import UserRateThrottle
 from pydantic import AfterValidator, ConfigDict, StringConstraints, model_validator
 
-from interlocal.tenancy.scoping import REQUEST_SCOPED_FLAG
+from interlocal.tenancy.roles import MFA_REQUIRED_ROLES
+from interlocal.tenancy.scoping import REQUEST_SCOPED_FLAG, grants_for
 
 if TYPE_CHECKING:
     from interlocal.accounts.models import User
@@ -252,8 +253,21 @@ class TokenAuth(HttpBearer):
         # This user object was loaded for this request only, so its grants may be cached on it
         # (as TenantContextMiddleware does for the session's user).
         setattr(user, REQUEST_SCOPED_FLAG, True)
+        if _needs_mfa_enrolment(user):
+            raise AuthorizationError(message="Enrol in two-factor authentication before using the API.")
         request.user = user
         return user
+
+
+def _needs_mfa_enrolment(user: User) -> bool:
+    """The rule of accounts.middleware.RequireMfaMiddleware, for people who come with a token:
+    admins and vendors must have an authenticator app. Reads the cached grants (no extra query for
+    everybody else)."""
+    if not any(role in MFA_REQUIRED_ROLES for _c, _m, role in grants_for(user).roles):
+        return False
+    from allauth.mfa.models import Authenticator
+
+    return not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
 
 
 class WebSessionAuth(SessionAuth):
