@@ -22,7 +22,9 @@ from interlocal.audit.models import AuditEvent
 from interlocal.core.files import do_store_file
 from interlocal.core.models import StoredFile
 
-pytestmark = pytest.mark.django_db
+# Transactional: restore runs in a transaction of its own, as it does in production, so a
+# broken archive is a real rollback.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def every_table() -> dict[str, list[tuple[Any, ...]]]:

@@ -212,6 +212,12 @@ class Command(BaseCommand):
         connection = connections[using]
         tables = all_tables_models()
         with append_only_lifted(using), transaction.atomic(using=using):
+            if connection.vendor == "postgresql":
+                # TRUNCATE refuses tables with pending deferred checks (rows written earlier in an
+                # enclosing transaction): run those checks now, then defer again for the load.
+                with connection.cursor() as cursor:
+                    cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+                    cursor.execute("SET CONSTRAINTS ALL DEFERRED")
             sql = connection.ops.sql_flush(
                 no_style(), [m._meta.db_table for m in tables], reset_sequences=True, allow_cascade=False
             )
