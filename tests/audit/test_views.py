@@ -153,7 +153,9 @@ def test_list_query_count_does_not_grow(client_for, world, django_assert_max_num
 
     def fill(n: int) -> None:
         for i in range(n):
-            audit.record(world.ada, "test.thing", world.avon, consortium_id=world.capitol.pk, object_id=str(i))
+            audit.record(
+                world.ada, "test.thing", world.avon, consortium_id=world.capitol.pk, object_id=str(i)
+            )
 
     fill(3)
     with django_assert_max_num_queries(20) as small:

@@ -41,8 +41,11 @@ class AuditFilterForm(forms.Form):
     def __init__(self, *args: Any, consortium_ids: list[int], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # Choices come only from the consortia whose trail the person may read.
-        self.fields["consortium"].queryset = Consortium.objects.filter(pk__in=consortium_ids).order_by("name")
-        self.fields["member"].queryset = (
+        consortium_field, member_field = self.fields["consortium"], self.fields["member"]
+        assert isinstance(consortium_field, forms.ModelChoiceField)  # noqa: S101 - narrows the type
+        assert isinstance(member_field, forms.ModelChoiceField)  # noqa: S101
+        consortium_field.queryset = Consortium.objects.filter(pk__in=consortium_ids).order_by("name")
+        member_field.queryset = (
             Member.objects.filter(participations__consortium__in=consortium_ids).distinct().order_by("name")
         )
         if len(consortium_ids) < 2:
@@ -52,7 +55,7 @@ class AuditFilterForm(forms.Form):
             field.widget.attrs.setdefault("class", css)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         start, end = data.get("date_from"), data.get("date_to")
         if start and end and start > end:
             raise forms.ValidationError(_("The start date is after the end date."))

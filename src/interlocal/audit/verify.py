@@ -33,7 +33,7 @@ def verify_trail(*, using: str = DEFAULT_DB_ALIAS, chunk_size: int = 2000) -> Tr
     head = AuditHead.objects.using(using).filter(pk=1).first()
     head_seq = head.last_seq if head else 0
     head_hash = head.last_hash if head else GENESIS
-    last = {"seq": 0, "hash": GENESIS}
+    last: dict[str, Any] = {"seq": 0, "hash": GENESIS}
 
     def rows() -> Iterator[tuple[int, str, str, Mapping[str, Any]]]:
         # iterator() streams (server-side cursor on PostgreSQL) instead of caching every row.

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -69,14 +70,14 @@ class AuditTable(Table):
         return self.request.path
 
 
-def _scoped_events(request: HttpRequest) -> tuple[AuditFilterForm, Any]:
+def _scoped_events(request: HttpRequest) -> tuple[AuditFilterForm, QuerySet[AuditEvent]]:
     """The filter form and the events it selects, or 403 for people who administer no consortium."""
     consortium_ids = admin_consortium_ids(request.user)
     if not consortium_ids:
         raise PermissionDenied(_("Only consortium admins may read the audit trail."))
     form = AuditFilterForm(request.GET or None, consortium_ids=consortium_ids)
     # Only the labels recorded at the time and the member's current name are shown: one join.
-    events = AuditEvent.objects.visible_to(request.user).select_related("member")
+    events: QuerySet[AuditEvent] = AuditEvent.objects.visible_to(request.user).select_related("member")
     if form.is_bound and form.is_valid():
         events = filter_events(events, form.cleaned_data)
     elif form.is_bound:
@@ -105,7 +106,7 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 @login_required
-def event_export(request: HttpRequest) -> HttpResponse:
+def event_export(request: HttpRequest) -> StreamingHttpResponse:
     """Every event of the filtered list as CSV or JSON Lines, streamed; the export itself is recorded."""
     form, events = _scoped_events(request)
     fmt = request.GET.get("format", "csv")

@@ -63,16 +63,13 @@ def models_in_order() -> list[type[Model]]:
     """Every concrete, managed model of every installed app, dependencies first."""
     app_list = [(config, None) for config in apps.get_app_configs() if config.models_module is not None]
     ordered = serializers.sort_dependencies(app_list, allow_cycles=True)
-    return [m for m in ordered if m._meta.managed and not m._meta.proxy]
+    return [m for m in ordered if m is not None and m._meta.managed and not m._meta.proxy]
 
 
 def m2m_through_models(model: type[Model]) -> list[type[Model]]:
     """The auto-created join tables of `model`'s many-to-many fields (dumped as part of its rows)."""
-    return [
-        f.remote_field.through
-        for f in model._meta.local_many_to_many
-        if f.remote_field.through._meta.auto_created
-    ]
+    throughs = (f.remote_field.through for f in model._meta.local_many_to_many)
+    return [t for t in throughs if t is not None and t._meta.auto_created]
 
 
 def all_tables_models() -> list[type[Model]]:

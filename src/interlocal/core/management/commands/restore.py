@@ -280,8 +280,8 @@ class Command(BaseCommand):
         model._base_manager.using(using).bulk_create([d.object for d in objects], batch_size=BATCH)
         for field in model._meta.local_many_to_many:
             through = field.remote_field.through
-            if not through._meta.auto_created:
-                continue
+            if through is None or not through._meta.auto_created:
+                continue  # an explicit through model is a model of its own in the dump
             source, target = field.m2m_field_name(), field.m2m_reverse_field_name()
             links = [
                 through(**{f"{source}_id": d.object.pk, f"{target}_id": pk})
