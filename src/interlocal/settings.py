@@ -51,6 +51,9 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django.forms",  # lets TemplatesSetting find Django's own widget templates
     "django_htmx",
+    # Only for its templates and static files: the API docs page serves Swagger UI from our own
+    # static files instead of a third-party CDN.
+    "ninja",
     "allauth",
     "allauth.account",
     "allauth.mfa",

@@ -305,6 +305,8 @@ def test_openapi_document_and_docs_are_public(db):
     docs = Client().get(f"{API}/docs")
     assert docs.status_code == 200
     assert b"openapi.json" in docs.content
+    assert b"/static/ninja/swagger-ui-bundle.js" in docs.content  # our own copy, not a CDN
+    assert b"cdn." not in docs.content
 
 
 def test_operation_ids_are_stable_and_unique():
