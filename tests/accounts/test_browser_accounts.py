@@ -7,6 +7,9 @@ test-artifacts/screenshots/account-*.png.
 from __future__ import annotations
 
 import re
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -15,13 +18,41 @@ from playwright.sync_api import expect
 
 from interlocal.accounts.models import User
 from interlocal.tenancy.models import Membership
-from tests.browser.conftest import browser, check_page, page, sign_in, totp_code, totp_secret_of  # noqa: F401
+from tests.browser.conftest import (  # noqa: F401
+    AXE,
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    check_page,
+    page,
+    sign_in,
+    totp_code,
+    totp_secret_of,
+)
 from tests.conftest import build_world
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.browser
 
 NEW_PASSWORD = "a-long-and-unusual-passphrase-42"
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """Chromium for this module only (tests/browser/conftest.py's is session-wide there).
+
+    Module scope so that it is closed before tests/browser starts its own: Playwright's sync API
+    allows one running instance per thread.
+    """
+    if not shutil.which(CHROMIUM) and not Path(CHROMIUM).exists():
+        pytest.fail(f"Chromium not found at {CHROMIUM}: apt-get install chromium (or ./dev test installs it)")
+    if not AXE.exists():
+        pytest.fail(f"{AXE} is missing: run npm ci (./dev setup)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
 
 
 @pytest.fixture
