@@ -101,8 +101,8 @@ def error_response(status: int, detail: str, errors: Iterable[dict[str, Any]] = 
 
 
 def error_responses(*statuses: int) -> dict[int, type[ErrorOut]]:
-    """The `response=` entries documenting error answers of an operation."""
-    return dict.fromkeys(statuses, ErrorOut)
+    """The `response=` entries documenting error answers of an operation (429 applies to all)."""
+    return dict.fromkeys(sorted({*statuses, 429}), ErrorOut)
 
 
 def _ninja_loc(loc: Sequence[Any]) -> list[str | int]:
