@@ -7,14 +7,16 @@
   (see `ErrorOut`); this includes Django-level answers inside /api/ (unknown path, wrong method,
   oversized body), which `InterlocalAPI` turns into the same shape.
 - Pagination: `?limit=&offset=`, answered as `{"items": [...], "count": N}`.
-- Input: `SafeStr(max_length)` rejects NUL bytes and caps the length of every string.
+- Input: `SafeStr` rejects NUL bytes (give each field a max_length); `InputSchema` bodies must be
+  JSON objects with known fields; ids are bounded to what the database can store; `optional()`
+  marks filters that may be left out.
+- Throttling: `UserThrottle`, per person, at settings.API_THROTTLE_RATE (default 1200/m).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import functools
-import logging
 from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -57,8 +59,6 @@ __all__ = [
     "optional",
     "request_user",
 ]
-
-logger = logging.getLogger(__name__)
 
 # Largest primary key the database accepts (signed 64-bit); bigger ids would overflow in SQL.
 MAX_ID = 2**63 - 1
