@@ -303,6 +303,8 @@ if TESTING:
 API_PAGE_SIZE = env_int("INTERLOCAL_API_PAGE_SIZE", 50, minimum=1)
 API_MAX_PAGE_SIZE = 500
 NINJA_PAGINATION_MAX_LIMIT = API_MAX_PAGE_SIZE
+# Requests per person (per address when anonymous): "<count>/<s|m|h|d>"; over it the API answers 429.
+API_THROTTLE_RATE = env_str("INTERLOCAL_API_THROTTLE_RATE", "1200/m")
 
 # --- Logging -----------------------------------------------------------------------------------
 LOG_FORMAT = env_str("INTERLOCAL_LOG_FORMAT", "text")

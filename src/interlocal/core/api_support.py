@@ -299,7 +299,7 @@ class UserThrottle(UserRateThrottle):
 
     @staticmethod
     def _configured_rate() -> str:
-        return str(getattr(settings, "API_THROTTLE_RATE", "1200/m"))
+        return str(settings.API_THROTTLE_RATE)
 
     def allow_request(self, request: HttpRequest) -> bool:
         rate = self._configured_rate()
