@@ -2,8 +2,19 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tests.isolation import registry
-from tests.isolation.registry import load_registry, missing_registrations, site_urls, stale_registrations
+from tests.isolation.registry import (
+    SCOPED,
+    SCOPED_LIST,
+    Route,
+    Target,
+    load_registry,
+    missing_registrations,
+    site_urls,
+    stale_registrations,
+)
 
 
 def test_every_url_and_api_operation_is_registered():
@@ -46,3 +57,14 @@ def test_rules_never_cover_project_views():
         if entry.module.startswith("interlocal."):
             covering = [rule.description for rule in rules if rule.matches(entry)]
             assert not covering, f"{entry.key} is covered by a rule {covering}; register it explicitly"
+
+
+def test_entries_are_validated_when_declared():
+    with pytest.raises(ValueError, match="kind"):
+        Route("core:home", "private")
+    with pytest.raises(ValueError, match="builder"):
+        Route("tenancy:member_detail", SCOPED, allowed=frozenset({"ada"}))
+    with pytest.raises(ValueError, match="marker"):
+        Route("tenancy:members", SCOPED_LIST, build=lambda world: Target())
+    with pytest.raises(ValueError, match="unknown people"):
+        Route("tenancy:member_detail", SCOPED, allowed=frozenset({"mallory"}), build=lambda world: Target())
