@@ -8,6 +8,9 @@
 - SCOPED_LIST: nobody gets a 5xx; only allowed people ever see the marker, and they do see it;
 - SIGNED_IN: every signed-in person gets an answer below 400.
 
+Every answer to a signed-in person is also checked for the names of consortia they hold no role
+in (pat must never read "Capitol Region", Capitol's people never "MISA Prairies").
+
 API operations are called with each person's bearer token, pages with their session.
 """
 
@@ -110,6 +113,20 @@ class Harness:
         return f"{method} {self.url} as {who} → {response.status_code} {location} [{self.route.key}, {self.route.source}]"
 
 
+def _foreign_consortia(world: Any, name: str) -> list[str]:
+    """Names of the consortia in which `name` holds no role: no page may show them to that person."""
+    from interlocal.tenancy.models import Consortium
+
+    user = getattr(world, name)
+    return list(Consortium.objects.exclude(memberships__user=user).values_list("name", flat=True))
+
+
+def assert_no_foreign_consortium(h: Harness, name: str, method: str, response: Any) -> None:
+    body = _body(response)
+    for foreign in _foreign_consortia(h.world, name):
+        assert foreign not in body, f"{h.describe(name, method, response)}: shows {foreign!r}"
+
+
 def _is_login_redirect(response: Any) -> bool:
     return response.status_code in {301, 302, 303} and response.get("Location", "").startswith(
         reverse("account_login")
@@ -177,6 +194,7 @@ def check_refused(h: Harness) -> None:
             assert h.state() == before, f"{where}: the object changed"
             if h.target.marker:
                 assert h.target.marker not in _body(response), f"{where}: the marker leaked"
+            assert_no_foreign_consortium(h, name, method, response)
 
 
 def check_allowed(h: Harness) -> None:
@@ -193,6 +211,7 @@ def check_allowed(h: Harness) -> None:
             assert h.target.marker in _body(response), (
                 f"{where}: the marker is missing, so the check proves nothing"
             )
+        assert_no_foreign_consortium(h, name, "GET", response)
 
 
 def check_list(h: Harness) -> None:
@@ -207,6 +226,7 @@ def check_list(h: Harness) -> None:
         else:
             assert response.status_code in {200, 403, 404}, where
             assert h.target.marker not in _body(response), f"{where}: the marker leaked"
+        assert_no_foreign_consortium(h, name, "GET", response)
 
 
 def check_signed_in(h: Harness) -> None:
@@ -214,6 +234,7 @@ def check_signed_in(h: Harness) -> None:
         response = h.request(name, "GET")
         where = h.describe(name, "GET", response)
         assert response.status_code < 400 and not _is_login_redirect(response), where
+        assert_no_foreign_consortium(h, name, "GET", response)
 
 
 @pytest.mark.parametrize("key", sorted(ROUTES))
