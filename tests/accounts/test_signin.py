@@ -108,3 +108,12 @@ def test_failed_sign_in_shows_an_accessible_error(world):
     body = response.content.decode()
     assert 'class="usa-alert usa-alert--error' in body and 'role="alert"' in body
     assert '<label class="usa-label' in body and 'for="id_login"' in body
+
+
+def test_the_code_page_mentions_recovery_codes(maya):
+    person, _secret = maya
+    client = Client()
+    sign_in(client, person.email)
+    body = client.get(reverse("mfa_authenticate")).content.decode()
+    assert "recovery codes" in body
+    assert 'autocomplete="one-time-code"' in body
