@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 from typing import Any
+from urllib.parse import urlencode
 
 import pytest
 from django.test import Client
@@ -70,8 +71,6 @@ class Harness:
         else:
             url = reverse(route.key, kwargs=target.kwargs or None)
         if target.query:
-            from urllib.parse import urlencode
-
             url = f"{url}?{urlencode(target.query)}"
         return url
 
