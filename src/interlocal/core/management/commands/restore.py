@@ -224,6 +224,8 @@ class Command(BaseCommand):
             connection.ops.execute_sql_flush(sql)
             for model, batch in self._batches(data_path, using):
                 self._insert(model, batch, using)
+                # With DEBUG on, Django keeps the SQL of recent queries: huge INSERTs add up.
+                connection.queries_log.clear()
             statements = connection.ops.sequence_reset_sql(no_style(), tables)
             if statements:
                 with connection.cursor() as cursor:
