@@ -70,7 +70,6 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
     "interlocal.core.middleware.RequestIdMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -89,6 +88,10 @@ MIDDLEWARE = [
 
 # Every form renders USWDS markup (templates/django/forms/): labels, hints, inline errors.
 FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
+
+if PRODUCTION:
+    # Serves the collected, compressed static files; in development runserver serves them.
+    MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
 
 ROOT_URLCONF = "interlocal.urls"
 WSGI_APPLICATION = "interlocal.wsgi.application"

@@ -114,6 +114,30 @@ def do_invite(
     return invitation, raw
 
 
+@transaction.atomic
+def do_invite_by_operator(
+    *, email: str, consortium: Consortium, role: str, member: Member | None = None
+) -> tuple[Invitation, str]:
+    """Invite someone as the installation's operator (e.g. a consortium's first admin)."""
+    email = User.objects.normalize_email(email).strip().lower()
+    _check_role_shape(consortium, member, role)
+    raw, token_hash = _new_token()
+    invitation = Invitation(
+        email=email, consortium=consortium, member=member, role=role, by_operator=True, token_hash=token_hash
+    )
+    invitation.full_clean()
+    invitation.save()
+    audit.record(
+        None,
+        "accounts.invitation.sent",
+        invitation,
+        actor_label="operator (command line)",
+        after=audit.snapshot(invitation),
+    )
+    _send_invitation(invitation, raw)
+    return invitation, raw
+
+
 def _check_manages(invitation: Invitation, acting_user: User) -> None:
     if not Invitation.objects.writable_by(acting_user).filter(pk=invitation.pk).exists():
         raise PermissionDenied(_("You may not manage this invitation."))
@@ -169,7 +193,7 @@ def check_invitation_usable(invitation: Invitation | None) -> Invitation:
             code="expired",
         )
     inviter = invitation.invited_by
-    if (
+    if not invitation.by_operator and (
         inviter is None
         or not inviter.is_active
         or invitation.role not in invitable_roles(inviter, invitation.consortium, invitation.member)

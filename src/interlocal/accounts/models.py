@@ -237,6 +237,9 @@ class Invitation(models.Model):
         related_name="invitations_sent",
         verbose_name=_("invited by"),
     )
+    # Sent by the installation's operator from the command line (`interlocal consortium invite`),
+    # typically a consortium's first admin: there is nobody whose rights it could lapse with.
+    by_operator = models.BooleanField(_("sent by the operator"), default=False)
     token_hash = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(_("sent"), default=timezone.now)
     expires_at = models.DateTimeField(_("expires"), default=invitation_expiry)

@@ -73,6 +73,8 @@ PEOPLE: list[tuple[str, str, str, str | None, str]] = [
 @transaction.atomic
 def load(stdout: Any = None) -> list[DemoLogin]:
     """Create (or find) the demo consortia, their members and the demo people."""
+    from allauth.account.models import EmailAddress
+
     from interlocal.accounts.models import User
 
     for spec in CONSORTIA:
@@ -95,6 +97,8 @@ def load(stdout: Any = None) -> list[DemoLogin]:
         user = User.objects.filter(email=email).first()
         if user is None:
             user = User.objects.create_user(email=email, password=DEMO_PASSWORD, full_name=full_name)
+            # As an invitation would: a verified address, so single sign-on and resets can rely on it.
+            EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
         consortium = Consortium.objects.get(slug=consortium_slug)
         member = Member.objects.get(slug=member_slug) if member_slug else None
         do_grant_role(user, consortium=consortium, member=member, role=role, acting_user=None)
