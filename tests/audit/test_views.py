@@ -201,3 +201,9 @@ def test_table_csv_shortcut_does_not_bypass_the_audited_export(client_for, trail
     response = client_for("alice").get(LIST, {"format": "csv"})
     assert response["Content-Type"].startswith("text/html")
     assert not AuditEvent.objects.filter(action="audit.exported").exists()
+
+
+def test_export_with_invalid_filters_is_refused_and_not_recorded(client_for, trail):
+    response = client_for("alice").get(EXPORT, {"member": trail.airdrie.pk})
+    assert response.status_code == 400
+    assert not AuditEvent.objects.filter(action="audit.exported").exists()

@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -106,15 +106,17 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 @login_required
-def event_export(request: HttpRequest) -> StreamingHttpResponse:
+def event_export(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
     """Every event of the filtered list as CSV or JSON Lines, streamed; the export itself is recorded."""
     form, events = _scoped_events(request)
+    if form.is_bound and not form.is_valid():
+        return HttpResponseBadRequest(_("The filters are not valid; correct them on the audit trail page."))
     fmt = request.GET.get("format", "csv")
     if fmt not in FORMATS:
         fmt = "csv"
     filters = {
         name: str(value.pk if hasattr(value, "pk") else value)
-        for name, value in (form.cleaned_data.items() if form.is_bound and form.is_valid() else [])
+        for name, value in (form.cleaned_data.items() if form.is_bound else [])
         if value
     }
     # One event per consortium covered, so each consortium's trail shows who took its data.
