@@ -291,14 +291,21 @@ TASKS = {
         # demo needs no second process.
         "BACKEND": env_str(
             "INTERLOCAL_TASKS_BACKEND",
-            "django_tasks_db.DatabaseBackend" if PRODUCTION else "django_tasks.backends.immediate.ImmediateBackend",
+            "django_tasks_db.DatabaseBackend"
+            if PRODUCTION
+            else "django_tasks.backends.immediate.ImmediateBackend",
         ),
         "QUEUES": ["default", "email"],
     }
 }
 
 if TESTING:
-    TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "QUEUES": ["default", "email"]}}
+    TASKS = {
+        "default": {
+            "BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
+            "QUEUES": ["default", "email"],
+        }
+    }
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed; never outside tests
     EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 

@@ -66,7 +66,11 @@ def navigation_for(request: HttpRequest) -> list[dict[str, Any]]:
                 "url": url,
                 "current": request.path == url or (url != "/" and request.path.startswith(url)),
                 "children": [
-                    {"label": c.label, "url": reverse(c.url_name), "current": request.path == reverse(c.url_name)}
+                    {
+                        "label": c.label,
+                        "url": reverse(c.url_name),
+                        "current": request.path == reverse(c.url_name),
+                    }
                     for c in item.children
                     if c.visible(request)
                 ],

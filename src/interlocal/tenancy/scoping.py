@@ -93,16 +93,18 @@ REQUEST_SCOPED_FLAG = "_interlocal_request_user"
 GRANTS_CACHE = "_interlocal_grants"
 
 
-def grants_for(user: User) -> Grants:
+def grants_for(user: User | AnonymousUser | None) -> Grants:
     """The person's roles in active consortia (one query on the memberships index)."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return Grants(frozenset())
     cached = getattr(user, GRANTS_CACHE, None)
     if cached is not None:
         return cached
     from interlocal.tenancy.models import Membership
 
-    rows = Membership.objects.filter(user=user, user__is_active=True, consortium__is_active=True).values_list(
-        "consortium_id", "member_id", "role"
-    )
+    rows = Membership.objects.filter(
+        user_id=user.pk, user__is_active=True, consortium__is_active=True
+    ).values_list("consortium_id", "member_id", "role")
     grants = Grants(frozenset(rows))
     if getattr(user, REQUEST_SCOPED_FLAG, False):
         setattr(user, GRANTS_CACHE, grants)

@@ -145,12 +145,16 @@ class Command(BaseCommand):
         self.stdout.write(link)
 
     def do_list(self, options: dict[str, Any]) -> None:
-        rows = Consortium.objects.annotate(
-            n_members=Count("participations", filter=Q(participations__is_active=True), distinct=True),
-            n_people=Count("memberships__user", distinct=True),
-        ).order_by("name")
+        rows = (
+            Consortium.objects.annotate(
+                n_members=Count("participations", filter=Q(participations__is_active=True), distinct=True),
+                n_people=Count("memberships__user", distinct=True),
+            )
+            .order_by("name")
+            .values("slug", "name", "is_active", "n_members", "n_people")
+        )
         for c in rows:
-            state = "" if c.is_active else "  (inactive)"
+            state = "" if c["is_active"] else "  (inactive)"
             self.stdout.write(
-                f"{c.slug:<40} {c.n_members:>5} members {c.n_people:>5} people  {c.name}{state}"
+                f"{c['slug']:<40} {c['n_members']:>5} members {c['n_people']:>5} people  {c['name']}{state}"
             )
