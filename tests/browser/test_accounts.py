@@ -1,15 +1,12 @@
 """Account flows in a real browser (Chromium via Playwright), with axe-core on every page.
 
-Uses the browser fixtures and helpers of tests/browser/conftest.py; screenshots land in
-test-artifacts/screenshots/account-*.png.
+Uses the session-wide Chromium and the helpers of tests/browser/conftest.py (Playwright's sync
+API allows one running instance per thread); screenshots land in test-artifacts/screenshots/account-*.png.
 """
 
 from __future__ import annotations
 
 import re
-import shutil
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -18,16 +15,7 @@ from playwright.sync_api import expect
 
 from interlocal.accounts.models import User
 from interlocal.tenancy.models import Membership
-from tests.browser.conftest import (  # noqa: F401
-    AXE,
-    CHROMIUM,
-    CHROMIUM_ARGS,
-    check_page,
-    page,
-    sign_in,
-    totp_code,
-    totp_secret_of,
-)
+from tests.browser.conftest import check_page, sign_in, totp_code, totp_secret_of
 from tests.conftest import build_world
 from tests.factories import PASSWORD
 
@@ -36,31 +24,12 @@ pytestmark = pytest.mark.browser
 NEW_PASSWORD = "a-long-and-unusual-passphrase-42"
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    """Chromium for this module only (tests/browser/conftest.py's is session-wide there).
-
-    Module scope so that it is closed before tests/browser starts its own: Playwright's sync API
-    allows one running instance per thread.
-    """
-    if not shutil.which(CHROMIUM) and not Path(CHROMIUM).exists():
-        pytest.fail(f"Chromium not found at {CHROMIUM}: apt-get install chromium (or ./dev test installs it)")
-    if not AXE.exists():
-        pytest.fail(f"{AXE} is missing: run npm ci (./dev setup)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
-
-
 @pytest.fixture
 def world(transactional_db: Any) -> Any:
     return build_world()
 
 
-def test_alice_invites_a_member_admin_who_joins_and_enrols(page, world):  # noqa: F811
+def test_alice_invites_a_member_admin_who_joins_and_enrols(page, world):
     sign_in(page, world.alice.email, PASSWORD, totp_secret=totp_secret_of(world.alice))
     page.get_by_role("navigation", name="Main navigation").get_by_role("link", name="Invitations").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Invitations")
@@ -106,7 +75,7 @@ def test_alice_invites_a_member_admin_who_joins_and_enrols(page, world):  # noqa
     assert Membership.objects.filter(user=nell, member=world.bolton, role="member_admin").exists()
 
 
-def test_bob_manages_profile_tokens_and_sessions(page, world):  # noqa: F811
+def test_bob_manages_profile_tokens_and_sessions(page, world):
     sign_in(page, world.bob.email, PASSWORD)
     page.goto("/account/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Your account")
@@ -135,7 +104,7 @@ def test_bob_manages_profile_tokens_and_sessions(page, world):  # noqa: F811
     check_page(page, "account-sessions")
 
 
-def test_sign_in_errors_password_reset_and_mfa_pages(page, world):  # noqa: F811
+def test_sign_in_errors_password_reset_and_mfa_pages(page, world):
     page.goto("/accounts/login/")
     page.fill("input[name=login]", world.bob.email)
     page.fill("input[name=password]", "wrong-password")
