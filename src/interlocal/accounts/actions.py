@@ -216,7 +216,8 @@ def do_accept_invitation(
     """Take up an invitation: as the signed-in person it was sent to, or as a new person with a password."""
     # Lock the row so that two clicks on the link cannot both use it.
     invitation = (
-        Invitation.objects.select_for_update()
+        # of=("self",): PostgreSQL cannot lock the nullable side of the outer joins.
+        Invitation.objects.select_for_update(of=("self",))
         .select_related("consortium", "member", "invited_by")
         .get(pk=invitation.pk)
     )

@@ -59,7 +59,13 @@ def do_add_member(
         member = Member(name=name, slug=slug, **fields)
         member.full_clean()
         member.save()
-        audit.record(acting_user, "tenancy.member.created", member, after=audit.snapshot(member))
+        audit.record(
+            acting_user,
+            "tenancy.member.created",
+            member,
+            consortium_id=consortium.pk,  # so the consortium's admins see it in their trail
+            after=audit.snapshot(member),
+        )
     participation, created = ConsortiumMember.objects.get_or_create(consortium=consortium, member=member)
     if created:
         audit.record(

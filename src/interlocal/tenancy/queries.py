@@ -97,6 +97,10 @@ class MembershipQuerySet(ScopedQuerySet["Membership"]):
             )
         )
 
+    def in_consortium(self, consortium: Consortium) -> MembershipQuerySet:
+        """Narrow (already scoped) rows to the consortium a page is about."""
+        return self.filter(consortium=consortium)
+
     def writable_by(self, user: User | AnonymousUser | None) -> MembershipQuerySet:
         """Consortium admins manage every role in their consortium; member admins their member's."""
         if _anonymous(user):

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from interlocal.accounts.queries import manageable_people
 from interlocal.core.tables import ChoiceFilter, Column, Table
 from interlocal.tenancy.actions import do_revoke_role, do_update_member
 from interlocal.tenancy.context import SESSION_CONSORTIUM, SESSION_MEMBER
@@ -92,8 +93,8 @@ def consortium_overview(request: HttpRequest) -> HttpResponse:
     kind_labels = dict(Member.Kind.choices)
     council = (
         Membership.objects.visible_to(request.user)
-        # Narrow the visible rows to the consortium this page is about (scoping is visible_to's job).
-        .filter(consortium=consortium, member__isnull=True, role__in=CONSORTIUM_WRITE_ROLES)
+        .in_consortium(consortium)
+        .filter(member__isnull=True, role__in=CONSORTIUM_WRITE_ROLES)
         .select_related("user")  # each contact shows the person's name and e-mail
         .order_by("role", "user__full_name")
     )
@@ -221,12 +222,14 @@ def people_list(request: HttpRequest) -> HttpResponse:
     consortium = _current_consortium(request)
     people = (
         Membership.objects.visible_to(request.user)
-        # Narrow the visible rows to the consortium this page is about (scoping is visible_to's job).
-        .filter(consortium=consortium)
+        .in_consortium(consortium)
         # Each row shows the person's name and e-mail and the member's name.
         .select_related("user", "member")
-        # One subquery instead of a permission check per row for the "Revoke" action.
-        .annotate(can_revoke=Exists(Membership.objects.writable_by(request.user).filter(pk=OuterRef("pk"))))
+        # One subquery each instead of a permission check per row for the row's actions.
+        .annotate(
+            can_revoke=Exists(Membership.objects.writable_by(request.user).filter(pk=OuterRef("pk"))),
+            can_disable=Exists(manageable_people(request.user).filter(pk=OuterRef("user_id"))),  # type: ignore[arg-type]
+        )
     )
     return PeopleTable(request, people).response("tenancy/people_list.html", {"consortium": consortium})
 
@@ -290,7 +293,7 @@ def people_card(request: HttpRequest) -> dict[str, Any] | None:
     tenant = request.tenant  # type: ignore[attr-defined]
     if tenant.consortium is None or not tenant.is_admin:
         return None
-    visible = Membership.objects.visible_to(request.user).filter(consortium=tenant.consortium)
+    visible = Membership.objects.visible_to(request.user).in_consortium(tenant.consortium)
     return {
         "people_count": visible.values("user").distinct().count(),
         "is_consortium_admin": tenant.is_consortium_admin,
