@@ -89,8 +89,32 @@ def do_update_member(member: Member, *, acting_user: User, **changes: Any) -> Me
         setattr(member, field, value)
     member.full_clean()
     member.save(update_fields=list(changes))
-    audit.record(acting_user, "tenancy.member.updated", member, before=before, after=audit.snapshot(member))
+    audit.record(
+        acting_user,
+        "tenancy.member.updated",
+        member,
+        consortium_id=_audit_consortium_of(member),
+        before=before,
+        after=audit.snapshot(member),
+    )
     return member
+
+
+def _audit_consortium_of(member: Member) -> int | None:
+    """The consortium whose trail records a change to `member`: the one the person is acting
+    for when the member belongs to it, else the member's first consortium (e.g. from the CLI)."""
+    from interlocal.audit.recorder import request_info
+
+    ids = list(
+        ConsortiumMember.objects.filter(member=member)
+        .order_by("joined_on", "pk")
+        .values_list("consortium_id", flat=True)
+    )
+    info = request_info.get()
+    acting_for = getattr(info, "consortium_id", None) if info is not None else None
+    if acting_for in ids:
+        return acting_for
+    return ids[0] if ids else None
 
 
 def _check_role_shape(consortium: Consortium, member: Member | None, role: str) -> None:
