@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "interlocal.tenancy",
     "interlocal.audit",
     "interlocal.core",
+    "interlocal.costing",
 ]
 
 MIDDLEWARE = [
