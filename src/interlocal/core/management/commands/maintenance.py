@@ -1,0 +1,48 @@
+"""`interlocal maintenance`: the nightly housekeeping an installation needs (run it from cron).
+
+- expired sessions are deleted (Django's clearsessions);
+- the session register (accounts.UserSession) drops rows whose session is gone or past the
+  absolute session limit, so "your sessions" lists only live ones;
+- finished background-task results older than --task-days are pruned (database queue only).
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.contrib.sessions.models import Session
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandParser
+from django.utils import timezone
+
+
+class Command(BaseCommand):
+    help = "Delete expired sessions and stale session records, prune old task results."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--task-days",
+            type=int,
+            default=30,
+            help="Keep finished task results this many days (default 30).",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        from interlocal.accounts.models import UserSession
+
+        call_command("clearsessions")
+        cutoff = timezone.now() - timedelta(seconds=settings.SESSION_ABSOLUTE_TIMEOUT)
+        live = Session.objects.filter(expire_date__gt=timezone.now()).values("session_key")
+        stale, _ = UserSession.objects.exclude(session_key__in=live).delete()
+        old, _ = UserSession.objects.filter(created_at__lt=cutoff).delete()
+        self.stdout.write(f"Session records removed: {stale + old}")
+
+        backend = settings.TASKS["default"]["BACKEND"]
+        if backend == "django_tasks_db.DatabaseBackend":
+            call_command(
+                "prune_db_task_results", queue_name="*", min_age_days=options["task_days"], stdout=self.stdout
+            )
+        else:
+            self.stdout.write(f"Task results: nothing to prune ({backend} keeps none).")
