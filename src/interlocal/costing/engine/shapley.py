@@ -1,0 +1,112 @@
+"""Shapley value: exact over every coalition for a table, exact by decomposition for the structured model."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .game import ExplicitGame, Game, StructuredModel
+
+__all__ = ["airport_shapley", "shapley", "shapley_explicit", "shapley_structured", "variable_shapley"]
+
+
+def shapley_explicit(costs: np.ndarray, n: int) -> np.ndarray:
+    """φ_i = Σ_{S∌i} |S|!(n-|S|-1)!/n! · (c(S∪i) − c(S)), vectorised over bitmasks."""
+    from .game import popcounts
+
+    sizes = popcounts(n)
+    # weight of a coalition of size k not containing i: 1 / (n · C(n-1, k))
+    weights = np.array([1.0 / (n * _binom(n - 1, k)) for k in range(n)])
+    phi = np.empty(n)
+    for i in range(n):
+        # reshape so axis 1 says whether bit i is set: [low bits | bit i | high bits]
+        table = costs.reshape(-1, 2, 1 << i)
+        without = sizes.reshape(-1, 2, 1 << i)[:, 0, :]
+        phi[i] = float(np.sum(weights[without] * (table[:, 1, :] - table[:, 0, :])))
+    return phi
+
+
+def _binom(n: int, k: int) -> float:
+    from math import comb
+
+    return float(comb(n, k))
+
+
+def airport_shapley(levels: np.ndarray) -> np.ndarray:
+    """Littlechild–Owen: each increment between sorted levels is split among those who need it."""
+    n = len(levels)
+    order = np.argsort(levels, kind="stable")
+    ordered = levels[order]
+    increments = np.diff(np.concatenate([[0.0], ordered]))
+    shares = np.cumsum(increments / (n - np.arange(n)))
+    phi = np.empty(n)
+    phi[order] = shares
+    return phi
+
+
+def variable_shapley(units: np.ndarray, f: np.ndarray) -> np.ndarray:
+    """Shapley value of the game v(S) = f(U(S)) (f(0) = 0) for integer units, exactly.
+
+    φ_i = (1/n) Σ_k E[f(U(S)+u_i) − f(U(S))] over S a uniform random k-subset of the others.
+    Q[k, u] = P(U(S) = u) for S a uniform random k-subset of all n players is built by a DP over
+    players with probabilities (counts would overflow); the others' distribution R is peeled off
+    Q per distinct unit value, upward in k for k ≤ n/2 and downward above, so that every
+    recursion coefficient is at most 1 and rounding errors do not grow.
+    """
+    n = len(units)
+    total = int(units.sum())
+    phi = np.zeros(n)
+    if n == 0 or total == 0:
+        return phi
+    q = np.zeros((n + 1, total + 1))
+    q[0, 0] = 1.0
+    seen = 0
+    for j, uj in enumerate(units.tolist(), start=1):
+        seen += uj
+        ks = np.arange(1, j + 1, dtype=float)[:, None]
+        previous = q[0:j, : seen + 1 - uj].copy()
+        q[1 : j + 1, : seen + 1] *= (j - ks) / j
+        q[1 : j + 1, uj : seen + 1] += (ks / j) * previous
+    half = n // 2
+    for v in np.unique(units[units > 0]).tolist():
+        width = total - v + 1
+        gain = f[v:] - f[:width]  # f(u + v) − f(u) for u = 0 .. total − v
+        overlap = max(width - v, 0)
+        acc = 0.0
+        r = np.zeros(width)
+        r[0] = 1.0
+        acc += gain[0]
+        for k in range(1, min(half, n - 1) + 1):
+            nxt = (n / (n - k)) * q[k, :width]
+            nxt[width - overlap :] -= (k / (n - k)) * r[:overlap]
+            r = nxt
+            acc += float(np.dot(r, gain))
+        if n - 1 > half:
+            r = q[n, v:].copy()  # R[n-1][u] = Q[n][u + v]
+            acc += float(np.dot(r, gain))
+            for k in range(n - 1, half + 1, -1):
+                nxt = (n / k) * q[k, v:]
+                nxt[:overlap] -= ((n - k) / k) * r[width - overlap :]
+                r = nxt
+                acc += float(np.dot(r, gain))
+        phi[units == v] = acc / n
+    return phi
+
+
+def shapley_structured(model: StructuredModel) -> np.ndarray:
+    """Sum of the Shapley values of the model's parts (the value is additive over games)."""
+    n = model.n
+    phi = np.full(n, float(model.symmetric(n)) / n)
+    phi += model.member_cost
+    phi += airport_shapley(model.service_level)
+    if model.price > 0:
+        f = model.variable(np.arange(int(model.units.sum()) + 1))
+        phi += variable_shapley(model.units, f)
+    return phi
+
+
+def shapley(game: Game) -> np.ndarray:
+    if isinstance(game, StructuredModel):
+        return shapley_structured(game)
+    if isinstance(game, ExplicitGame):
+        return shapley_explicit(game.costs, game.n)
+    return shapley_explicit(game.cost_table(), game.n)
