@@ -1,0 +1,175 @@
+"""`interlocal allocate`: JSON in, JSON out, one located line per problem."""
+
+from __future__ import annotations
+
+import json
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+from .conftest import TVA
+
+
+def run(*args: str) -> tuple[dict, str]:
+    out, err = StringIO(), StringIO()
+    call_command("allocate", *args, stdout=out, stderr=err)
+    return json.loads(out.getvalue()), err.getvalue()
+
+
+def fails(*args: str) -> list[str]:
+    out, err = StringIO(), StringIO()
+    with pytest.raises(SystemExit) as info:
+        call_command("allocate", *args, stdout=out, stderr=err)
+    assert info.value.code == 2
+    assert out.getvalue() == ""
+    assert "Traceback" not in err.getvalue()
+    return err.getvalue().splitlines()
+
+
+def write(tmp_path: Path, name: str, data: object) -> str:
+    path = tmp_path / name
+    path.write_text(json.dumps(data) if not isinstance(data, str) else data, encoding="utf-8")
+    return str(path)
+
+
+@pytest.fixture
+def tva_file(tmp_path):
+    return write(
+        tmp_path,
+        "tva.json",
+        {
+            "players": ["navigation", "flood", "power"],
+            "coalitions": [{"members": list(m), "cost": c} for m, c in TVA.items()],
+        },
+    )
+
+
+@pytest.fixture
+def model_file(tmp_path):
+    return write(
+        tmp_path,
+        "model.json",
+        {
+            "players": [
+                {"name": "Avon", "population": 45000, "member_cost": 10, "road_miles": 3},
+                {"name": "Bolton", "population": 45000, "member_cost": 10, "road_miles": 1},
+                {
+                    "name": "Canton",
+                    "population": 10000,
+                    "member_cost": 10,
+                    "service_level": 300,
+                    "road_miles": 0,
+                },
+            ],
+            "platform_cost": 100,
+        },
+    )
+
+
+def test_shapley_of_an_explicit_game(tva_file):
+    result, err = run(tva_file, "--method", "shapley")
+    assert err == ""
+    assert list(result) == ["method", "allocation", "total", "core"]
+    assert result["method"] == "shapley"
+    assert list(result["allocation"]) == ["navigation", "flood", "power"]
+    assert result["total"] == 412584
+    assert sum(result["allocation"].values()) == pytest.approx(412584)
+    assert result["core"]["stable"] is True
+    assert set(result["core"]["most_dissatisfied"]) == {"members", "excess"}
+
+
+@pytest.mark.parametrize("method", ["equal", "scrb", "shapley", "nucleolus", "least-core"])
+def test_every_method_runs_on_a_structured_model(model_file, method):
+    result, _ = run(model_file, "--method", method)
+    assert result["total"] == pytest.approx(430)
+    assert sum(result["allocation"].values()) == pytest.approx(430)
+
+
+def test_per_capita_is_unstable_and_check_core_agrees(model_file, tmp_path):
+    result, _ = run(model_file, "--method", "proportional", "--weights", "population")
+    assert result["core"] == {
+        "stable": False,
+        "most_dissatisfied": {"members": ["Avon", "Bolton"], "excess": pytest.approx(267)},
+    }
+    allocation_file = write(tmp_path, "alloc.json", result)
+    checked, _ = run(model_file, "--check-core", allocation_file)
+    assert checked["method"] == "proportional"
+    assert checked["core"] == result["core"]
+    bare = write(tmp_path, "bare.json", {"Avon": 60, "Bolton": 60, "Canton": 310})
+    assert run(model_file, "--check-core", bare)[0]["core"]["stable"] is True
+
+
+def test_weights_from_any_numeric_field(model_file):
+    result, _ = run(model_file, "--method", "proportional", "--weights", "road_miles")
+    assert result["allocation"] == {"Avon": pytest.approx(322.5), "Bolton": pytest.approx(107.5), "Canton": 0}
+    assert fails(model_file, "--method", "proportional", "--weights", "acreage") == [
+        "--weights acreage: not every player has a numeric 'acreage'"
+    ]
+
+
+def test_missing_coalition(tmp_path):
+    game = write(
+        tmp_path,
+        "g.json",
+        {
+            "players": ["A", "B", "C"],
+            "coalitions": [
+                {"members": m, "cost": 5}
+                for m in (["A"], ["B"], ["C"], ["A", "B"], ["B", "C"], ["A", "B", "C"])
+            ],
+        },
+    )
+    assert fails(game, "--method", "equal") == ["coalition {A, C} has no cost"]
+
+
+def test_bad_structured_inputs_one_line_each(tmp_path):
+    game = write(
+        tmp_path,
+        "g.json",
+        {
+            "players": [{"name": "A"}, {"name": "B"}, {"name": "C"}, {"name": "D", "units": 2.5}],
+            "platform_cost": -1,
+        },
+    )
+    assert fails(game, "--method", "shapley") == [
+        "players[3].units: must be a whole number ≥ 0",
+        "platform_cost: must be a finite number ≥ 0",
+    ]
+
+
+def test_unreadable_and_invalid_files(tmp_path):
+    assert fails(str(tmp_path / "nope.json"), "--method", "equal") == [
+        f"{tmp_path / 'nope.json'}: cannot read: No such file or directory"
+    ]
+    broken = write(tmp_path, "broken.json", '{"players": [')
+    assert fails(broken, "--method", "equal") == [
+        f"{broken}: not valid JSON (line 1, column 14: Expecting value)"
+    ]
+
+
+def test_check_core_allocation_problems(model_file, tmp_path):
+    bad = write(tmp_path, "a.json", {"allocation": {"Avon": 1, "Bolton": "x", "Dover": 3}})
+    assert fails(model_file, "--check-core", bad) == [
+        "allocation.Dover: not a player of this game",
+        "allocation.Bolton: must be a number",
+        "allocation.Canton: missing",
+    ]
+    short = write(tmp_path, "b.json", {"Avon": 1, "Bolton": 1, "Canton": 1})
+    assert fails(model_file, "--check-core", short) == [
+        "allocation: amounts add up to 3, but the whole group costs 430"
+    ]
+
+
+def test_nucleolus_of_a_large_structured_model_is_refused(tmp_path):
+    game = write(tmp_path, "big.json", {"players": [{"name": f"T{i}", "units": i} for i in range(16)]})
+    (line,) = fails(game, "--method", "nucleolus")
+    assert line.startswith("the nucleolus needs every coalition: 16 players is more than 15")
+    assert run(game, "--method", "shapley")[0]["core"]["stable"] is True
+
+
+def test_weights_only_with_proportional(tva_file):
+    assert fails(tva_file, "--method", "equal", "--weights", "standalone") == [
+        "--weights: only used with --method proportional"
+    ]
