@@ -44,6 +44,8 @@ def test_larger_airport_game_closed_form_matches_table():
 
 def test_tva_reservoir_shapley_is_the_average_marginal_cost(tva):
     assert shapley(tva) == pytest.approx(shapley_by_permutations(tva))
+    # as published (Young 1994): 117,829; 100,756.5; 193,998.5
+    assert shapley(tva) == pytest.approx([117829, 100756.5, 193998.5])
     assert check_core(tva, shapley(tva)).stable
 
 
