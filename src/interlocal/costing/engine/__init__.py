@@ -2,6 +2,7 @@
 
 from .allocation import METHODS, allocate, as_dict, equal, proportional, scrb, weights_for
 from .core import CoreCheck, check_core
+from .explain import explain_core
 from .game import ExplicitGame, Game, GameError, Player, StructuredModel
 from .io import parse_allocation, parse_game
 from .lp import closest_stable, least_core, nucleolus
@@ -20,6 +21,7 @@ __all__ = [
     "check_core",
     "closest_stable",
     "equal",
+    "explain_core",
     "least_core",
     "nucleolus",
     "parse_allocation",
