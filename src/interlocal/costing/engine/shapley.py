@@ -48,7 +48,7 @@ def variable_shapley(units: np.ndarray, f: np.ndarray) -> np.ndarray:
 
     φ_i = (1/n) Σ_k E[f(U(S)+u_i) − f(U(S))] over S a uniform random k-subset of the others.
     Q[k, u] = P(U(S) = u) for S a uniform random k-subset of all n players is built by a DP over
-    players with probabilities (counts would overflow); the others' distribution R is peeled off
+    players, scaled so that it holds probabilities (raw counts would overflow); the others' distribution R is peeled off
     Q per distinct unit value, upward in k for k ≤ n/2 and downward above, so that every
     recursion coefficient is at most 1 and rounding errors do not grow.
     """
@@ -57,37 +57,48 @@ def variable_shapley(units: np.ndarray, f: np.ndarray) -> np.ndarray:
     phi = np.zeros(n)
     if n == 0 or total == 0:
         return phi
+    # q[k] holds (number of k-subsets of the players so far with sum u) / C(n, k): adding a player
+    # is then one scaled, shifted add, nothing overflows, and after all n players q[k, u] is the
+    # probability that a uniform random k-subset has U(S) = u.
     q = np.zeros((n + 1, total + 1))
     q[0, 0] = 1.0
+    ks = np.arange(1, n + 1, dtype=float)
+    ratio = (ks / (n - ks + 1))[:, None]  # C(n, k−1) / C(n, k)
     seen = 0
     for j, uj in enumerate(units.tolist(), start=1):
         seen += uj
-        ks = np.arange(1, j + 1, dtype=float)[:, None]
-        previous = q[0:j, : seen + 1 - uj].copy()
-        q[1 : j + 1, : seen + 1] *= (j - ks) / j
-        q[1 : j + 1, uj : seen + 1] += (ks / j) * previous
+        q[1 : j + 1, uj : seen + 1] += q[0:j, : seen + 1 - uj] * ratio[:j]
     half = n // 2
+    # R_k lives in [0, sum of the k largest units] and in [sum of the k smallest, ...]: the
+    # upward pass (hi only grows) and downward pass (lo only shrinks) work on that band alone
+    ordered = np.sort(units)
+    top = np.concatenate([[0], np.cumsum(ordered[::-1])])
+    low = np.concatenate([[0], np.cumsum(ordered)])
     for v in np.unique(units[units > 0]).tolist():
         width = total - v + 1
         gain = f[v:] - f[:width]  # f(u + v) − f(u) for u = 0 .. total − v
-        overlap = max(width - v, 0)
-        acc = 0.0
-        r = np.zeros(width)
-        r[0] = 1.0
-        acc += gain[0]
+        prev, cur = np.zeros(width), np.zeros(width)
+        prev[0] = 1.0
+        acc = float(gain[0])
         for k in range(1, min(half, n - 1) + 1):
-            nxt = (n / (n - k)) * q[k, :width]
-            nxt[width - overlap :] -= (k / (n - k)) * r[:overlap]
-            r = nxt
-            acc += float(np.dot(r, gain))
+            hi = min(width - 1, int(top[k])) + 1
+            np.multiply(q[k, :hi], n / (n - k), out=cur[:hi])
+            if hi > v:
+                cur[v:hi] -= (k / (n - k)) * prev[: hi - v]
+            acc += float(np.dot(cur[:hi], gain[:hi]))
+            prev, cur = cur, prev
         if n - 1 > half:
-            r = q[n, v:].copy()  # R[n-1][u] = Q[n][u + v]
-            acc += float(np.dot(r, gain))
+            prev, cur = np.zeros(width), np.zeros(width)
+            lo = int(low[n - 1])
+            prev[lo:] = q[n, v + lo :]  # R[n-1][u] = Q[n][u + v]
+            acc += float(np.dot(prev[lo:], gain[lo:]))
             for k in range(n - 1, half + 1, -1):
-                nxt = (n / k) * q[k, v:]
-                nxt[:overlap] -= ((n - k) / k) * r[width - overlap :]
-                r = nxt
-                acc += float(np.dot(r, gain))
+                lo = min(int(low[k - 1]), width)
+                np.multiply(q[k, v + lo :], n / k, out=cur[lo:])
+                if width - v > lo:
+                    cur[lo : width - v] -= ((n - k) / k) * prev[lo + v :]
+                acc += float(np.dot(cur[lo:], gain[lo:]))
+                prev, cur = cur, prev
         phi[units == v] = acc / n
     return phi
 
