@@ -183,3 +183,32 @@ def _is_lexicographic_optimum(game, x, trials: int = 400) -> bool:
             if tuple(other) > tuple(base):
                 return False
     return True
+
+
+def test_sampled_shapley_is_efficient_and_within_its_bound(tva):
+    from interlocal.costing.engine.shapley import shapley_sampled
+
+    estimate, bound = shapley_sampled(tva, samples=6_000, seed=1)
+    assert estimate.sum() == pytest.approx(412584)
+    assert (bound > 0).all()
+    # a generous margin (2.5 bounds) keeps this seeded check far from flaky
+    assert (np.abs(estimate - shapley(tva)) <= 2.5 * bound).all()
+
+
+def test_sampled_shapley_of_a_structured_model_without_a_table():
+    from interlocal.costing.engine.shapley import shapley_sampled
+
+    model = random_model(np.random.default_rng(4), 6)
+    estimate, bound = shapley_sampled(model, samples=3_000, seed=2)
+    assert estimate.sum() == pytest.approx(model.grand_cost())
+    assert (np.abs(estimate - shapley(model)) <= 2.5 * bound + 1e-9).all()
+
+
+def test_symmetric_game_is_split_equally_by_every_rule():
+    costs = {}
+    for k in range(1, 5):
+        for combo in itertools.combinations("ABCD", k):
+            costs[combo] = 10 + 3 * k
+    game = explicit(list("ABCD"), costs)
+    for method in METHODS:
+        assert list(allocate(game, method).values()) == pytest.approx([5.5] * 4), method
