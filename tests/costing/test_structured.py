@@ -98,3 +98,12 @@ def test_nucleolus_of_a_structured_model_is_stable():
     x = nucleolus(model)
     assert x.sum() == pytest.approx(model.grand_cost())
     assert check_core(model, x).stable
+
+
+def test_core_check_without_a_variable_cost_ignores_units():
+    players = [
+        Player(name=f"M{i}", units=7 * i, member_cost=float(i), service_level=float(i % 3)) for i in range(6)
+    ]
+    model = StructuredModel(players, platform_cost=3, coordination_base=2, coordination_exponent=1.5)
+    x = np.random.default_rng(0).dirichlet(np.ones(6)) * model.grand_cost()
+    assert check_core(model, x).excess == pytest.approx(brute_force_max_excess(model, x))

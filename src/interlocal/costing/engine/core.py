@@ -64,9 +64,11 @@ def most_dissatisfied_structured(model: StructuredModel, x: np.ndarray) -> tuple
         return 0, 0.0
     gain = x - model.member_cost
     order = np.argsort(model.service_level, kind="stable")
-    units = model.units[order].tolist()
+    # without a variable cost, unit sums do not matter: one column instead of U(N) + 1
+    all_units = model.units if model.price > 0 else np.zeros_like(model.units)
+    units = all_units[order].tolist()
     levels = model.service_level[order]
-    total = int(model.units.sum())
+    total = int(all_units.sum())
     best = np.full((n + 1, total + 1), -np.inf)
     best[0, 0] = 0.0
     # charge[k, u] = F + h0·k^γ + p·u^β: the level-independent part of c(S)
