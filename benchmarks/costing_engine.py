@@ -7,7 +7,8 @@ Times, each against a naive baseline in the same run where one exists:
   all 2^20 coalitions;
 - the exact structured core check (knapsack over size and unit sum, per service level) at the
   same sizes, and at n = 20 against enumerating all coalitions;
-- the nucleolus (sequential HiGHS LPs) and the least core of explicit games at n = 10, 12.
+- the nucleolus (sequential HiGHS LPs) and the least core of explicit games at n = 10, 12, 15
+  (15 is the largest the engine accepts for them).
 
 Usage (no database needed):
 
@@ -44,14 +45,14 @@ def timed(fn: Callable[[], object], repeat: int) -> float:
     return statistics.median(samples)
 
 
-def model(n: int, seed: int, max_units: int = 200) -> StructuredModel:
+def model(n: int, seed: int, max_units: int = 200, levels: list[float] | None = None) -> StructuredModel:
     rng = np.random.default_rng(seed)
     players = [
         Player(
             name=f"Town {i}",
             units=int(rng.integers(1, max_units + 1)),
             member_cost=float(rng.integers(2_000, 20_000)),
-            service_level=float(rng.choice([0, 5_000, 15_000, 40_000])),
+            service_level=float(rng.choice(levels or [0, 5_000, 15_000, 40_000])),
             population=float(rng.integers(1_000, 150_000)),
         )
         for i in range(n)
@@ -102,6 +103,18 @@ def main() -> None:
             )
         )
 
+    # worst case for the core check: every member needs a different service level
+    m = model(200, args.seed, levels=[float(v) for v in range(0, 400_000, 1_000)])
+    x = per_capita(m)
+    rows.append(
+        (
+            "Core check, structured (exact), per capita",
+            f"n=200, units={int(m.units.sum()):,}, {len(set(m.service_level.tolist()))} distinct levels",
+            timed(lambda m=m, x=x: check_core(m, x), args.repeat),
+            "",
+        )
+    )
+
     m20 = model(20, args.seed)
     x20 = per_capita(m20)
     fast = timed(lambda: shapley_structured(m20), args.repeat)
@@ -113,7 +126,7 @@ def main() -> None:
     rows.append(("Core check, structured (exact)", "n=20", fast, ""))
     rows.append(("  baseline: enumerate 2^20 coalitions", "n=20", naive, f"ratio {naive / fast:,.1f}×"))
 
-    for n in (10, 12):
+    for n in (10, 12, 15):
         game = model(n, args.seed).to_explicit()
         rows.append(
             (
