@@ -173,3 +173,26 @@ def test_weights_only_with_proportional(tva_file):
     assert fails(tva_file, "--method", "equal", "--weights", "standalone") == [
         "--weights: only used with --method proportional"
     ]
+
+
+def test_unit_totals_too_large_for_the_exact_algorithms_are_refused(tmp_path):
+    game = write(
+        tmp_path,
+        "huge.json",
+        {"players": [{"name": "A", "units": 10**9}, {"name": "B", "units": 1}], "variable": {"price": 1}},
+    )
+    assert fails(game, "--method", "shapley") == [
+        "players[*].units: they add up to 1,000,000,001, too many for the exact algorithms with 2 players; "
+        "count units more coarsely (e.g. hundreds of users)"
+    ]
+
+
+def test_check_core_of_a_model_too_large_for_the_exact_check(tmp_path):
+    game = write(
+        tmp_path,
+        "huge.json",
+        {"players": [{"name": "A", "units": 10**9}, {"name": "B", "units": 1}], "variable": {"price": 1}},
+    )
+    allocation = write(tmp_path, "x.json", {"A": 1e9 + 1, "B": 0})
+    (line,) = fails(game, "--check-core", allocation)
+    assert line.startswith("players[*].units: they add up to 1,000,000,001")

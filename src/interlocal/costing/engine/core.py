@@ -62,6 +62,8 @@ def most_dissatisfied_structured(model: StructuredModel, x: np.ndarray) -> tuple
     n = model.n
     if n < 2:
         return 0, 0.0
+    if model.price > 0:
+        model.check_dp_size()
     gain = x - model.member_cost
     order = np.argsort(model.service_level, kind="stable")
     # without a variable cost, unit sums do not matter: one column instead of U(N) + 1
@@ -94,12 +96,12 @@ def most_dissatisfied_structured(model: StructuredModel, x: np.ndarray) -> tuple
             top_value, top_state = float(values[k, u]), (pos, k + 1, u)
     pos, k, u = top_state
     mask = 0
-    while k > 0:
+    while k > 0 and pos >= 0:
         bits, cols = taken[pos]
         uj = units[pos]
-        if u >= uj and (u - uj) < cols:
+        if k <= pos + 1 and u >= uj and (u - uj) < cols:
             index = (k - 1) * cols + (u - uj)
-            if index < cols * (pos + 1) and bits[index >> 3] >> (7 - (index & 7)) & 1:
+            if bits[index >> 3] >> (7 - (index & 7)) & 1:
                 mask |= 1 << int(order[pos])
                 k -= 1
                 u -= uj

@@ -23,6 +23,8 @@ __all__ = [
 
 # 2**24 float64 costs is 128 MiB: the largest table we agree to hold in memory.
 MAX_EXPLICIT_PLAYERS = 24
+# The exact structured algorithms hold a few (n + 1) × (U(N) + 1) float64 tables: 1.2 GB each at most.
+MAX_DP_CELLS = 150_000_000
 
 
 class GameError(ValueError):
@@ -264,6 +266,15 @@ class StructuredModel(Game):
         self.units = np.array([p.units for p in players], dtype=np.int64)
         self.member_cost = np.array([p.member_cost for p in players], dtype=float)
         self.service_level = np.array([p.service_level for p in players], dtype=float)
+
+    def check_dp_size(self) -> None:
+        """Refuse, with a clear message, unit totals too large for the exact (size × units) tables."""
+        total = int(self.units.sum())
+        if (self.n + 1) * (total + 1) > MAX_DP_CELLS:
+            raise GameError(
+                f"players[*].units: they add up to {total:,}, too many for the exact algorithms with "
+                f"{self.n} players; count units more coarsely (e.g. hundreds of users)"
+            )
 
     def variable(self, u: np.ndarray | float) -> np.ndarray:
         """p·u^β (vectorised over unit sums)."""

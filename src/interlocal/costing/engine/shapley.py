@@ -117,6 +117,7 @@ def shapley_structured(model: StructuredModel) -> np.ndarray:
     phi += model.member_cost
     phi += airport_shapley(model.service_level)
     if model.price > 0:
+        model.check_dp_size()
         f = model.variable(np.arange(int(model.units.sum()) + 1))
         phi += variable_shapley(model.units, f)
     return phi

@@ -43,11 +43,12 @@ class Command(BaseCommand):
                     raise GameError("--weights: only used with --method proportional")
                 allocation = allocate(game, method, weights=options["weights"])
                 x = parse_allocation(game, allocation)
+            result = self.report(game, method, x)
         except GameError as exc:
             for problem in exc.problems:
                 self.stderr.write(problem)
             sys.exit(2)
-        self.stdout.write(json.dumps(self.report(game, method, x), indent=2))
+        self.stdout.write(json.dumps(result, indent=2))
 
     @staticmethod
     def report(game: Game, method: str, x: Any) -> dict[str, Any]:
