@@ -52,12 +52,15 @@ class Command(BaseCommand):
 
     @staticmethod
     def report(game: Game, method: str, x: Any) -> dict[str, Any]:
-        check = check_core(game, x)
+        check = check_core(game, x).as_dict()
+        worst = check.get("most_dissatisfied")
+        if isinstance(worst, dict) and isinstance(worst.get("excess"), float):
+            worst["excess"] = _clean(worst["excess"])
         return {
             "method": method,
-            "allocation": {p: float(v) for p, v in zip(game.players, x, strict=True)},
-            "total": float(game.grand_cost()),
-            "core": check.as_dict(),
+            "allocation": {p: _clean(v) for p, v in zip(game.players, x, strict=True)},
+            "total": _clean(game.grand_cost()),
+            "core": check,
         }
 
     @staticmethod
@@ -72,3 +75,8 @@ class Command(BaseCommand):
             raise GameError(
                 f"{path}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
             ) from None
+
+
+def _clean(value: Any) -> float:
+    """Money to a millionth of a unit: drops float noise (117828.99999999999 -> 117829.0)."""
+    return round(float(value), 6) + 0.0  # + 0.0 turns -0.0 into 0.0
