@@ -5,6 +5,7 @@ Coalitions are bitmasks: bit i stands for ``players[i]``. No Django imports here
 
 from __future__ import annotations
 
+import abc
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -67,7 +68,7 @@ def _check_players(players: Sequence[str]) -> list[str]:
     return problems
 
 
-class Game:
+class Game(abc.ABC):
     """What every cost game offers: players, c(S) and the stand-alone and grand-coalition costs."""
 
     players: list[str]
@@ -92,12 +93,13 @@ class Game:
         """c(S) for a collection of player names."""
         return self.cost_mask(self.mask_of(coalition))
 
+    @abc.abstractmethod
     def cost_mask(self, mask: int) -> float:
-        raise NotImplementedError
+        """c(S) for a coalition given as a bitmask over `players`."""
 
+    @abc.abstractmethod
     def cost_table(self) -> np.ndarray:
         """c(S) for every bitmask S (index 0 is the empty coalition, cost 0)."""
-        raise NotImplementedError
 
     def grand_cost(self) -> float:
         return self.cost_mask((1 << self.n) - 1)
