@@ -253,36 +253,34 @@ def invitation_create(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _act_on_invitation(request: HttpRequest, pk: int, act: Any, success: str) -> HttpResponse:
+    """Run one do_* action on an invitation the person manages; report the outcome as a message."""
+    invitation = get_invitation_for_user(request.user, pk, write=True)  # type: ignore[arg-type]
+    try:
+        act(invitation, acting_user=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, success % {"email": invitation.email})
+    return redirect("accounts:invitations")
+
+
 @login_required
 @require_POST
 def invitation_resend(request: HttpRequest, pk: int) -> HttpResponse:
     """Send a fresh link for an open invitation."""
-    invitation = get_invitation_for_user(request.user, pk, write=True)  # type: ignore[arg-type]
-    try:
-        actions.do_resend_invitation(invitation, acting_user=request.user)  # type: ignore[arg-type]
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(
-            request, _("A new invitation link was sent to %(email)s.") % {"email": invitation.email}
-        )
-    return redirect("accounts:invitations")
+    return _act_on_invitation(
+        request, pk, actions.do_resend_invitation, _("A new invitation link was sent to %(email)s.")
+    )
 
 
 @login_required
 @require_POST
 def invitation_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     """Withdraw an invitation."""
-    invitation = get_invitation_for_user(request.user, pk, write=True)  # type: ignore[arg-type]
-    try:
-        actions.do_revoke_invitation(invitation, acting_user=request.user)  # type: ignore[arg-type]
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(
-            request, _("The invitation to %(email)s was withdrawn.") % {"email": invitation.email}
-        )
-    return redirect("accounts:invitations")
+    return _act_on_invitation(
+        request, pk, actions.do_revoke_invitation, _("The invitation to %(email)s was withdrawn.")
+    )
 
 
 def _sign_in(request: HttpRequest, user: User) -> HttpResponse:
