@@ -112,9 +112,16 @@ def totp_code(secret: str) -> str:
     from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 
     left = 30 - time.time() % 30
-    if left < 3:
+    if left < 3 or (secret, int(time.time()) // 30) in _USED_TOTP:
+        # The server refuses a code used before (replay protection): a second sign-in by the
+        # same person within one window waits for the next code, as a person would.
         time.sleep(left + 0.2)
-    return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
+    counter = int(time.time()) // 30
+    _USED_TOTP.add((secret, counter))
+    return format_hotp_value(hotp_value(secret, counter))
+
+
+_USED_TOTP: set[tuple[str, int]] = set()
 
 
 def totp_secret_of(user: Any) -> str:
