@@ -14,6 +14,10 @@ const copies = [
   ["@uswds/uswds/dist/fonts", "uswds/fonts"],
   ["@uswds/uswds/dist/img", "uswds/img"],
   ["htmx.org/dist/htmx.min.js", "htmx/htmx.min.js"],
+  // Charts (Vega-Lite specs built on the server, rendered by vega-embed in the browser).
+  ["vega/build/vega.min.js", "vega/vega.min.js"],
+  ["vega-lite/build/vega-lite.min.js", "vega/vega-lite.min.js"],
+  ["vega-embed/build/vega-embed.min.js", "vega/vega-embed.min.js"],
 ];
 
 rmSync(out, { recursive: true, force: true });

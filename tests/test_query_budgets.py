@@ -1,10 +1,10 @@
 """Query budgets: a list's query count does not grow with its rows (no N+1).
 
 Each budget makes 5 rows, counts the queries of one request, then makes 45 more and counts again;
-the counts must be equal. Every list operation of the API must have a budget here (a new list
-operation without one fails `test_every_api_list_operation_has_a_budget`).
+the counts must be equal. Every list operation of the API must have a budget, here or in an app's
+budgets module (a new list operation without one fails `test_every_api_list_operation_has_a_budget`).
 
-Hook for pages: a module `tests/<app>/budgets.py` that defines `BUDGETS = [Budget(...)]` is
+Hook for pages: a module `tests/<app>/budgets.py` (or `budgets_<area>.py`) that defines `BUDGETS = [Budget(...)]` is
 discovered and run the same way (the URL is reversed from `url_name`, requested with the
 person's session).
 """
@@ -38,7 +38,8 @@ class Budget:
     - person: who requests it (a name from tests/conftest.py).
     - make_rows(world, start, count): adds `count` rows the person sees in the list.
     - query: query-string parameters (ask for a page big enough to hold all rows).
-    - kwargs: URL kwargs for pages (a function of the world).
+    - kwargs: URL kwargs for pages, or the path parameters of an API key such as
+      "GET /api/v1/things/{thing_id}/parts" (a function of the world).
     """
 
     key: str
@@ -102,8 +103,9 @@ API_BUDGETS = [
 
 def _page_budgets() -> list[Budget]:
     found: list[Budget] = []
-    for path in sorted(Path(__file__).parent.glob("*/budgets.py")):
-        module = importlib.import_module(f"tests.{path.parent.name}.budgets")
+    # budgets.py, or budgets_<area>.py when several parts of an app keep their own.
+    for path in sorted(Path(__file__).parent.glob("*/budgets*.py")):
+        module = importlib.import_module(f"tests.{path.parent.name}.{path.stem}")
         found.extend(getattr(module, "BUDGETS", []))
     return found
 
@@ -122,7 +124,9 @@ def _client(budget: Budget, world: Any) -> Client:
 
 def _url(budget: Budget, world: Any) -> str:
     if budget.is_api:
-        return budget.key.split(" ", 1)[1]
+        # "GET /api/v1/things/{thing_id}/parts": path parameters come from kwargs(world).
+        path = budget.key.split(" ", 1)[1]
+        return path.format(**budget.kwargs(world)) if budget.kwargs else path
     return reverse(budget.key, kwargs=budget.kwargs(world) if budget.kwargs else None)
 
 
@@ -163,6 +167,6 @@ def test_every_api_list_operation_has_a_budget():
         component = schema["components"]["schemas"].get(ref.rsplit("/", 1)[-1], {})
         if {"items", "count"} <= set(component.get("properties", {})):
             lists.add(f"GET {path}")
-    budgeted = {b.key for b in API_BUDGETS}
+    budgeted = {b.key for b in ALL_BUDGETS}
     assert lists, "no list operations found: the check itself is broken"
     assert lists <= budgeted, f"list operations without a query budget: {sorted(lists - budgeted)}"

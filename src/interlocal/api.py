@@ -8,8 +8,12 @@ The OpenAPI document is committed as docs/openapi.json: after changing an operat
 from __future__ import annotations
 
 from interlocal.accounts.api import router as accounts_router
+from interlocal.assessment.api import router as assessment_router
 from interlocal.audit.api import router as audit_router
 from interlocal.core.api_support import API_AUTH, InterlocalAPI, UserThrottle
+from interlocal.costing.api import router as costing_router
+from interlocal.procurement.api import router as procurement_router
+from interlocal.taxonomy.api import router as taxonomy_router
 from interlocal.tenancy.api import router as tenancy_router
 
 __all__ = ["api"]
@@ -32,3 +36,7 @@ api = InterlocalAPI(
 api.add_router("", accounts_router)
 api.add_router("", tenancy_router)
 api.add_router("", audit_router)
+api.add_router("", taxonomy_router)
+api.add_router("", assessment_router)
+api.add_router("", costing_router)
+api.add_router("", procurement_router)

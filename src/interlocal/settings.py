@@ -66,7 +66,10 @@ INSTALLED_APPS = [
     "interlocal.tenancy",
     "interlocal.audit",
     "interlocal.core",
+    "interlocal.taxonomy",
+    "interlocal.assessment",
     "interlocal.costing",
+    "interlocal.procurement",
 ]
 
 MIDDLEWARE = [
@@ -343,4 +346,9 @@ LOGGING = {
 # --- Interlocal --------------------------------------------------------------------------------
 # Aggregates built from fewer members than this are suppressed by modules that publish them.
 INTERLOCAL_MIN_AGGREGATE_MEMBERS = env_int("INTERLOCAL_MIN_AGGREGATE_MEMBERS", 3, minimum=2)
+# The ocid prefix this installation registered with the Open Contracting Partnership
+# (https://standard.open-contracting.org/latest/en/guidance/build/#register-an-ocid-prefix).
+INTERLOCAL_OCDS_PREFIX = env_str("INTERLOCAL_OCDS_PREFIX", "ocds-xxxxxx")
+# Largest assessment workbook (.xlsx) accepted for upload or import.
+ASSESSMENT_WORKBOOK_MAX_BYTES = env_int("INTERLOCAL_WORKBOOK_MAX_BYTES", 5 * 1024 * 1024, minimum=1024)
 INVITATION_TTL_DAYS = env_int("INTERLOCAL_INVITATION_TTL_DAYS", 14, minimum=1)

@@ -13,6 +13,10 @@ urlpatterns = [
     path("account/", include("interlocal.accounts.urls")),
     path("api/v1/", api.urls),
     path("audit/", include("interlocal.audit.urls")),
+    path("taxonomy/", include("interlocal.taxonomy.urls")),
+    path("assessment/", include("interlocal.assessment.urls")),
+    path("costing/", include("interlocal.costing.urls")),
+    path("procurement/", include("interlocal.procurement.urls")),
     path("files/<int:pk>/", core_files.download, name="file_download"),
     path("healthz", core_views.healthz, name="healthz"),
 ]

@@ -381,3 +381,25 @@ def test_filters_naming_another_tenant_return_nothing(world, api_for, path, para
     body = api_for("alice").get(f"{API}/{path}", {param: value}).json()
     assert body == {"items": [], "count": 0}
     assert api_for("pat").get(f"{API}/{path}", {param: value}).json()["count"] >= 1
+
+
+def test_every_api_schema_name_is_unique():
+    """Two schema classes with one name collapse into one OpenAPI component (the second silently
+    documents the first's fields), so every Schema class of the project has its own name."""
+    from ninja import Schema
+
+    import interlocal.api  # noqa: F401 - imports every router and its schemas
+
+    seen: dict[str, str] = {}
+    clashes = []
+    stack = list(Schema.__subclasses__())
+    while stack:
+        cls = stack.pop()
+        stack.extend(cls.__subclasses__())
+        if not cls.__module__.startswith("interlocal."):
+            continue
+        where = f"{cls.__module__}.{cls.__qualname__}"
+        if cls.__name__ in seen and seen[cls.__name__] != where:
+            clashes.append(f"{cls.__name__}: {seen[cls.__name__]} and {where}")
+        seen.setdefault(cls.__name__, where)
+    assert not clashes, clashes

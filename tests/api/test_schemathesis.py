@@ -58,7 +58,7 @@ def token(request, world) -> str:
 
 @schema.parametrize()
 @settings(
-    max_examples=25,
+    max_examples=10,
     deadline=None,
     derandomize=True,
     database=None,

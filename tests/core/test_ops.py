@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import io
 import json
 import logging
@@ -95,6 +96,7 @@ def test_deploy_check_passes_under_production_settings(tmp_path):
             INTERLOCAL_SECRET_KEY=secrets.token_urlsafe(60),
             INTERLOCAL_ALLOWED_HOSTS="interlocal.example.org",
             INTERLOCAL_VAR_DIR=str(tmp_path),
+            INTERLOCAL_BID_KEY=base64.b64encode(secrets.token_bytes(32)).decode(),
         ),
         capture_output=True,
         text=True,

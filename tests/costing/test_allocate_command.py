@@ -163,10 +163,12 @@ def test_check_core_allocation_problems(model_file, tmp_path):
 
 
 def test_nucleolus_of_a_large_structured_model_is_refused(tmp_path):
-    game = write(tmp_path, "big.json", {"players": [{"name": f"T{i}", "units": i} for i in range(16)]})
+    game = write(tmp_path, "big.json", {"players": [{"name": f"T{i}", "units": i} for i in range(26)]})
     (line,) = fails(game, "--method", "nucleolus")
-    assert line.startswith("the nucleolus needs every coalition: 16 players is more than 15")
+    assert line.startswith("the nucleolus needs every coalition: 26 players is more than 25")
     assert run(game, "--method", "shapley")[0]["core"]["stable"] is True
+    # the least core needs no table for a structured model: constraint generation
+    assert run(game, "--method", "least-core")[0]["core"]["stable"] is True
 
 
 def test_weights_only_with_proportional(tva_file):
@@ -196,3 +198,62 @@ def test_check_core_of_a_model_too_large_for_the_exact_check(tmp_path):
     allocation = write(tmp_path, "x.json", {"A": 1e9 + 1, "B": 0})
     (line,) = fails(game, "--check-core", allocation)
     assert line.startswith("players[*].units: they add up to 1,000,000,001")
+
+
+def test_blend_of_proportional_rules(model_file):
+    result, err = run(
+        model_file,
+        "--method",
+        "blend",
+        "--blend",
+        "proportional:population=0.5,proportional:road_miles=0.25,equal=0.25",
+    )
+    assert err == ""
+    assert result["method"] == "blend"
+    per_capita = {"Avon": 193.5, "Bolton": 193.5, "Canton": 43}
+    by_miles = {"Avon": 322.5, "Bolton": 107.5, "Canton": 0}
+    assert result["allocation"] == {
+        p: pytest.approx(0.5 * per_capita[p] + 0.25 * by_miles[p] + 0.25 * 430 / 3) for p in per_capita
+    }
+
+
+def test_blend_needs_shares_that_add_up(model_file):
+    assert fails(model_file, "--method", "blend") == [
+        "--blend: blend needs rules and shares, e.g. proportional:population=0.5,equal=0.5"
+    ]
+    assert fails(model_file, "--method", "blend", "--blend", "equal=0.5,shapley=0.2") == [
+        "blend: the shares add up to 0.7, not 1"
+    ]
+    assert fails(model_file, "--method", "equal", "--blend", "equal=1") == [
+        "--blend: only used with --method blend"
+    ]
+
+
+def test_base_fee_usage(model_file, tva_file):
+    result, _ = run(model_file, "--method", "base-fee-usage")
+    # base fee: (platform 100 + service level 300) / 3; usage: own cost 10 each, no units
+    assert result["allocation"] == {p: pytest.approx(400 / 3 + 10) for p in ("Avon", "Bolton", "Canton")}
+    assert fails(tva_file, "--method", "base-fee-usage") == [
+        "base-fee-usage: needs a structured model (an explicit table has no usage)"
+    ]
+
+
+def test_estimates_and_tiers_in_the_model_file(tmp_path):
+    game = write(
+        tmp_path,
+        "tiers.json",
+        {
+            "players": [
+                {"name": "A", "units": {"low": 300, "likely": 400, "high": 450}},
+                {"name": "B", "units": 200},
+            ],
+            "platform_cost": {"low": 900, "likely": 1000, "high": 1500},
+            "variable": {
+                "tiers": [{"up_to": 500, "unit_price": 40}, {"up_to": None, "unit_price": 30}],
+                "mode": "all_units",
+            },
+        },
+    )
+    result, _ = run(game, "--method", "shapley")
+    assert result["total"] == pytest.approx(1000 + 600 * 30)
+    assert result["allocation"]["A"] + result["allocation"]["B"] == pytest.approx(19000)

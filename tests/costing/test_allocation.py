@@ -138,6 +138,10 @@ def test_every_rule_sums_to_the_grand_cost(method):
     rng = np.random.default_rng(11)
     games = [random_explicit(rng, n) for n in (1, 2, 5)] + [random_model(rng, n) for n in (1, 3, 7)]
     for game in games:
+        if method == "base-fee-usage" and isinstance(game, ExplicitGame):
+            with pytest.raises(GameError, match="structured model"):
+                allocate(game, method)
+            continue
         allocation = allocate(game, method, weights="standalone" if method == "proportional" else None)
         assert list(allocation) == game.players
         assert sum(allocation.values()) == pytest.approx(game.grand_cost(), rel=1e-12, abs=1e-9)
@@ -210,5 +214,5 @@ def test_symmetric_game_is_split_equally_by_every_rule():
         for combo in itertools.combinations("ABCD", k):
             costs[combo] = 10 + 3 * k
     game = explicit(list("ABCD"), costs)
-    for method in METHODS:
+    for method in set(METHODS) - {"base-fee-usage"}:
         assert list(allocate(game, method).values()) == pytest.approx([5.5] * 4), method

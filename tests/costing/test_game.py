@@ -90,7 +90,7 @@ def test_structured_model_messages_say_where():
     assert problems(data) == [
         "players[0].units: must be a whole number ≥ 0",
         "players[1].units: must be a whole number ≥ 0",
-        "players[2].population: must be a number",
+        "players[2].population: must be a number or {low, likely, high}",
         "players[2]: 'A' is listed twice",
         "players[1].member_cost: must be a finite number ≥ 0",
         "variable.exponent: must be in (0, 1]",

@@ -19,11 +19,15 @@ __all__ = [
     "GameError",
     "Player",
     "StructuredModel",
+    "TIER_MODES",
+    "Tier",
     "coalition_label",
+    "tiered_cost",
 ]
 
-# 2**24 float64 costs is 128 MiB: the largest table we agree to hold in memory.
-MAX_EXPLICIT_PLAYERS = 24
+# 2**25 float64 costs is 256 MiB: the largest table we agree to hold in memory (the nucleolus
+# works through it in chunks, so it needs little more than the table itself).
+MAX_EXPLICIT_PLAYERS = 25
 # The exact structured algorithms hold a few (n + 1) × (U(N) + 1) float64 tables: 1.2 GB each at most.
 MAX_DP_CELLS = 150_000_000
 
@@ -40,16 +44,26 @@ def coalition_label(members: Iterable[str]) -> str:
     return "{" + ", ".join(members) + "}"
 
 
-def popcounts(n: int) -> np.ndarray:
-    """Size of every coalition, indexed by bitmask."""
-    return np.bitwise_count(np.arange(1 << n, dtype=np.int64)).astype(np.int64)
+def popcounts(n: int, dtype: type = np.int64) -> np.ndarray:
+    """Size of every coalition, indexed by bitmask (doubling, like subset_sums)."""
+    out: np.ndarray = np.empty(1 << n, dtype=dtype)
+    out[0] = 0
+    for i in range(n):
+        np.add(out[: 1 << i], 1, out=out[1 << i : 2 << i])
+    return out
 
 
-def subset_sums(values: np.ndarray) -> np.ndarray:
-    """Σ_{i∈S} values[i] for every bitmask S (doubling: the second half has the next bit set)."""
-    out = np.zeros(1, dtype=float)
-    for v in values:
-        out = np.concatenate([out, out + v])
+def subset_sums(values: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+    """Σ_{i∈S} values[i] for every bitmask S (doubling: the second half has the next bit set).
+
+    Filled in place, with no temporaries: at n = 25 the table alone is 256 MiB.
+    """
+    n = len(values)
+    if out is None:
+        out = np.empty(1 << n, dtype=float)
+    out[0] = 0.0
+    for i, v in enumerate(np.asarray(values, dtype=float).tolist()):
+        np.add(out[: 1 << i], v, out=out[1 << i : 2 << i])
     return out
 
 
@@ -116,7 +130,8 @@ class Game(abc.ABC):
 class ExplicitGame(Game):
     """A cost for every non-empty coalition, held in a numpy array indexed by bitmask."""
 
-    def __init__(self, players: Sequence[str], costs: np.ndarray) -> None:
+    def __init__(self, players: Sequence[str], costs: np.ndarray, *, copy: bool = True) -> None:
+        """`costs[mask]` is c(S); copy=False adopts a float64 array as is (an n = 25 table is 256 MiB)."""
         problems = _check_players(players)
         if len(players) > MAX_EXPLICIT_PLAYERS:
             problems.append(
@@ -128,7 +143,7 @@ class ExplicitGame(Game):
         costs = np.asarray(costs, dtype=float)
         if costs.shape != (1 << self.n,):
             raise GameError(f"costs: expected {1 << self.n} entries, got {costs.shape}")
-        self.costs = costs.copy()
+        self.costs = costs.copy() if copy else costs
         self.costs[0] = 0.0
 
     @classmethod
@@ -214,6 +229,59 @@ class Player:
         return self.extra.get(name)
 
 
+TIER_MODES = ("all_units", "incremental")
+
+
+@dataclass(frozen=True)
+class Tier:
+    """A vendor price band: units up to `up_to` (None: no upper limit) cost `unit_price` each."""
+
+    up_to: float | None
+    unit_price: float
+
+
+def _check_tiers(tiers: Sequence[Tier], mode: str) -> list[str]:
+    problems = []
+    if mode not in TIER_MODES:
+        problems.append(f"variable.mode: must be one of {', '.join(TIER_MODES)}")
+    if not tiers:
+        problems.append("variable.tiers: at least one tier is needed")
+    previous = 0.0
+    for k, tier in enumerate(tiers):
+        where = f"variable.tiers[{k}]"
+        if not _finite_nonneg(tier.unit_price):
+            problems.append(f"{where}.unit_price: must be a finite number ≥ 0")
+        if tier.up_to is None:
+            if k != len(tiers) - 1:
+                problems.append(f"{where}.up_to: only the last tier may be open-ended (null)")
+        elif not _finite_nonneg(tier.up_to) or tier.up_to <= previous:
+            problems.append(f"{where}.up_to: must be a number above the previous tier's ({previous:g})")
+        else:
+            previous = float(tier.up_to)
+    if tiers and tiers[-1].up_to is not None:
+        problems.append("variable.tiers: the last tier must be open-ended (up_to: null)")
+    return problems
+
+
+def tiered_cost(tiers: Sequence[Tier], mode: str, u: np.ndarray | float) -> np.ndarray:
+    """Vendor price of u units, vectorised over u.
+
+    all_units: every unit costs the price of the band the total falls in (u ≤ up_to);
+    incremental: the units within each band cost that band's price (like income tax brackets).
+    """
+    u = np.asarray(u, dtype=float)
+    bounds = np.array([np.inf if t.up_to is None else float(t.up_to) for t in tiers])
+    prices = np.array([float(t.unit_price) for t in tiers])
+    if mode == "all_units":
+        band = np.minimum(np.searchsorted(bounds, u, side="left"), len(tiers) - 1)
+        return prices[band] * u
+    lower = np.concatenate([[0.0], bounds[:-1]])
+    out = np.zeros_like(u)
+    for lo, hi, price in zip(lower, bounds, prices, strict=True):
+        out += price * np.clip(u - lo, 0.0, hi - lo)
+    return out
+
+
 NUMERIC_FIELDS = ("member_cost", "service_level", "population", "grand_list")
 
 
@@ -224,7 +292,11 @@ def _finite_nonneg(value: object) -> bool:
 
 
 class StructuredModel(Game):
-    """c(S) = F·[S≠∅] + Σ a_i + p·U(S)^β + h0·|S|^γ + max_{i∈S} r_i, with U(S) = Σ u_i."""
+    """c(S) = F·[S≠∅] + Σ a_i + p·U(S)^β + h0·|S|^γ + max_{i∈S} r_i, with U(S) = Σ u_i.
+
+    With `tiers`, the variable cost is the vendor's tiered price of U(S) instead of p·U^β
+    (see `tiered_cost`); the exact algorithms only need it as a function of U, so they still work.
+    """
 
     def __init__(
         self,
@@ -235,8 +307,12 @@ class StructuredModel(Game):
         exponent: float = 1.0,
         coordination_base: float = 0.0,
         coordination_exponent: float = 1.0,
+        tiers: Sequence[Tier] | None = None,
+        tier_mode: str = "all_units",
     ) -> None:
         problems = _check_players([p.name for p in players])
+        if tiers is not None:
+            problems += _check_tiers(tiers, tier_mode)
         for k, p in enumerate(players):
             if isinstance(p.units, bool) or not isinstance(p.units, int) or p.units < 0:
                 problems.append(f"players[{k}].units: must be a whole number ≥ 0")
@@ -265,6 +341,8 @@ class StructuredModel(Game):
         self.exponent = float(exponent)
         self.coordination_base = float(coordination_base)
         self.coordination_exponent = float(coordination_exponent)
+        self.tiers = list(tiers) if tiers is not None else None
+        self.tier_mode = tier_mode
         self.units = np.array([p.units for p in players], dtype=np.int64)
         self.member_cost = np.array([p.member_cost for p in players], dtype=float)
         self.service_level = np.array([p.service_level for p in players], dtype=float)
@@ -278,8 +356,17 @@ class StructuredModel(Game):
                 f"{self.n} players; count units more coarsely (e.g. hundreds of users)"
             )
 
+    @property
+    def has_variable(self) -> bool:
+        """Whether the variable cost can be non-zero (else unit sums do not matter)."""
+        if self.tiers is not None:
+            return any(t.unit_price > 0 for t in self.tiers) and bool(self.units.any())
+        return self.price > 0 and bool(self.units.any())
+
     def variable(self, u: np.ndarray | float) -> np.ndarray:
-        """p·u^β (vectorised over unit sums)."""
+        """p·u^β, or the tiered vendor price (vectorised over unit sums)."""
+        if self.tiers is not None:
+            return tiered_cost(self.tiers, self.tier_mode, u)
         return self.price * np.power(np.asarray(u, dtype=float), self.exponent)
 
     def symmetric(self, k: np.ndarray | float) -> np.ndarray:
@@ -303,16 +390,26 @@ class StructuredModel(Game):
     def cost_table(self) -> np.ndarray:
         if self.n > MAX_EXPLICIT_PLAYERS:
             raise GameError(f"{self.n} players are too many to enumerate every coalition")
-        top = np.zeros(1, dtype=float)
-        for r in self.service_level:
-            top = np.concatenate([top, np.maximum(top, r)])
-        sizes = popcounts(self.n)
-        return (
-            self.symmetric(sizes)
-            + subset_sums(self.member_cost)
-            + self.variable(subset_sums(self.units.astype(float)))
-            + top
-        )
+        # built in place, one table and one scratch table, so that n = 25 needs about 0.6 GB
+        n = self.n
+        table = subset_sums(self.units.astype(float))
+        if self.tiers is not None:
+            table[:] = self.variable(table)
+        else:
+            np.power(table, self.exponent, out=table)
+            table *= self.price
+        scratch = subset_sums(self.member_cost)
+        table += scratch
+        scratch[0] = 0.0
+        for i, r in enumerate(self.service_level.tolist()):  # max_{i∈S} r_i, doubling
+            np.maximum(scratch[: 1 << i], r, out=scratch[1 << i : 2 << i])
+        table += scratch
+        sizes = popcounts(n, np.uint8)
+        fixed = self.symmetric(np.arange(n + 1))
+        step = 1 << 20
+        for start in range(0, 1 << n, step):
+            table[start : start + step] += fixed[sizes[start : start + step]]
+        return table
 
     def weights(self, name: str) -> np.ndarray | None:
         values = [p.weight(name) for p in self.player_inputs]
@@ -321,4 +418,4 @@ class StructuredModel(Game):
         return np.array(values, dtype=float)
 
     def to_explicit(self) -> ExplicitGame:
-        return ExplicitGame(self.players, self.cost_table())
+        return ExplicitGame(self.players, self.cost_table(), copy=False)

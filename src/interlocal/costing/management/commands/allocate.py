@@ -10,10 +10,26 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from interlocal.costing.engine import GameError, allocate, check_core, parse_allocation, parse_game
+from interlocal.costing.engine import (
+    GameError,
+    allocate,
+    check_core,
+    parse_allocation,
+    parse_blend,
+    parse_game,
+)
 from interlocal.costing.engine.game import Game
 
-METHOD_CHOICES = ["equal", "proportional", "scrb", "shapley", "nucleolus", "least-core"]
+METHOD_CHOICES = [
+    "equal",
+    "proportional",
+    "blend",
+    "base-fee-usage",
+    "scrb",
+    "shapley",
+    "nucleolus",
+    "least-core",
+]
 
 
 class Command(BaseCommand):
@@ -29,6 +45,11 @@ class Command(BaseCommand):
         parser.add_argument(
             "--weights", help="For proportional: population, grand_list, units, standalone, ..."
         )
+        parser.add_argument(
+            "--blend",
+            metavar="RULE=SHARE,...",
+            help="For blend: e.g. 'proportional:grand_list=0.5,proportional:population=0.25,equal=0.25'",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
@@ -41,7 +62,10 @@ class Command(BaseCommand):
                 method = options["method"]
                 if options["weights"] and method != "proportional":
                     raise GameError("--weights: only used with --method proportional")
-                allocation = allocate(game, method, weights=options["weights"])
+                if options["blend"] and method != "blend":
+                    raise GameError("--blend: only used with --method blend")
+                parts = parse_blend(options["blend"]) if options["blend"] else None
+                allocation = allocate(game, method, weights=options["weights"], parts=parts)
                 x = parse_allocation(game, allocation)
             result = self.report(game, method, x)
         except GameError as exc:

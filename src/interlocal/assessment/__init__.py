@@ -1,0 +1,1 @@
+"""Needs assessment: workbook templates, campaigns, answers, benchmarks, matrix, coalitions, report."""

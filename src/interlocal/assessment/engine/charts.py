@@ -1,0 +1,254 @@
+"""Charts: Vega-Lite specs for the browser and the same charts as static SVG for the PDF
+(WeasyPrint runs no JavaScript). Pure Python; the figures come in as plain lists."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from html import escape
+from typing import Any
+
+__all__ = ["QUADRANT_COLOURS", "benchmark_spec", "benchmark_svg", "matrix_spec", "matrix_svg"]
+
+SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json"
+QUADRANT_COLOURS = {"pursue": "#00a91c", "improve": "#e5a000", "explore": "#005ea2", "monitor": "#71767a"}
+
+
+def matrix_spec(
+    points: Sequence[dict[str, Any]],
+    *,
+    priority_threshold: float,
+    readiness_threshold: float,
+    labels: dict[str, str],
+    title: str = "",
+) -> dict[str, Any]:
+    """A priority × readiness scatter with threshold rules and labelled quadrants.
+
+    `points`: dicts with area, priority, readiness, quadrant (key), quadrant_label, score.
+    `labels`: quadrant key -> label; axis titles under "priority" and "readiness".
+    """
+    scale = {"domain": [1, 5], "nice": False}
+    right = [
+        {"x": 4.9, "y": 4.9, "label": labels["pursue"]},
+        {"x": 4.9, "y": 1.1, "label": labels["improve"]},
+    ]
+    left = [
+        {"x": 1.1, "y": 4.9, "label": labels["explore"]},
+        {"x": 1.1, "y": 1.1, "label": labels["monitor"]},
+    ]
+    x_title, y_title = labels.get("priority", "Priority"), labels.get("readiness", "Readiness")
+    return {
+        "$schema": SCHEMA,
+        "title": title,
+        "width": "container",
+        "height": 420,
+        "layer": [
+            {
+                "data": {"values": [{"t": priority_threshold}]},
+                "mark": {"type": "rule", "strokeDash": [4, 4], "color": "#565c65"},
+                "encoding": {"x": {"field": "t", "type": "quantitative", "scale": scale, "title": x_title}},
+            },
+            {
+                "data": {"values": [{"t": readiness_threshold}]},
+                "mark": {"type": "rule", "strokeDash": [4, 4], "color": "#565c65"},
+                "encoding": {"y": {"field": "t", "type": "quantitative", "scale": scale, "title": y_title}},
+            },
+            *[
+                {
+                    "data": {"values": corners},
+                    "mark": {
+                        "type": "text",
+                        "fontWeight": "bold",
+                        "fontSize": 13,
+                        "color": "#3d4551",
+                        "align": align,
+                    },
+                    "encoding": {
+                        "x": {"field": "x", "type": "quantitative", "scale": scale},
+                        "y": {"field": "y", "type": "quantitative", "scale": scale},
+                        "text": {"field": "label"},
+                    },
+                }
+                for corners, align in ((right, "right"), (left, "left"))
+            ],
+            {
+                "data": {"values": list(points)},
+                "params": [
+                    {"name": "hover", "select": {"type": "point", "on": "pointerover", "fields": ["area"]}}
+                ],
+                "mark": {"type": "circle", "size": 140, "opacity": 0.85},
+                "encoding": {
+                    "x": {"field": "priority", "type": "quantitative", "scale": scale, "title": x_title},
+                    "y": {"field": "readiness", "type": "quantitative", "scale": scale, "title": y_title},
+                    "color": {
+                        "field": "quadrant_label",
+                        "type": "nominal",
+                        "title": "",
+                        "scale": {
+                            "domain": [labels[q] for q in QUADRANT_COLOURS],
+                            "range": list(QUADRANT_COLOURS.values()),
+                        },
+                    },
+                    "size": {"condition": {"param": "hover", "empty": False, "value": 320}, "value": 140},
+                    "tooltip": [
+                        {"field": "area", "title": labels.get("area", "Area")},
+                        {"field": "priority", "format": ".2f", "title": x_title},
+                        {"field": "readiness", "format": ".2f", "title": y_title},
+                        {"field": "quadrant_label", "title": labels.get("quadrant", "Quadrant")},
+                        {"field": "score", "title": labels.get("score", "Score")},
+                    ],
+                },
+            },
+            {
+                "data": {"values": list(points)},
+                "mark": {"type": "text", "dy": -12, "fontSize": 10, "color": "#1b1b1b"},
+                "encoding": {
+                    "x": {"field": "priority", "type": "quantitative", "scale": scale},
+                    "y": {"field": "readiness", "type": "quantitative", "scale": scale},
+                    "text": {"field": "area"},
+                },
+            },
+        ],
+    }
+
+
+def benchmark_spec(rows: Sequence[dict[str, Any]], *, labels: dict[str, str]) -> dict[str, Any]:
+    """The member's value (dot) against a group's quartile range (bar) and mean (tick), per row.
+
+    `rows`: dicts with label, q1, q3, mean, value (value may be None).
+    """
+    x = {"type": "quantitative", "title": labels.get("score", "Score")}
+    y = {"field": "label", "type": "nominal", "sort": None, "title": None}
+    return {
+        "$schema": SCHEMA,
+        "width": "container",
+        "height": {"step": 22},
+        "data": {"values": list(rows)},
+        "layer": [
+            {
+                "mark": {"type": "bar", "color": "#bbd6f0", "height": 12},
+                "encoding": {
+                    "y": y,
+                    "x": {**x, "field": "q1"},
+                    "x2": {"field": "q3"},
+                    "tooltip": [{"field": "label"}, {"field": "q1"}, {"field": "q3"}],
+                },
+            },
+            {
+                "mark": {"type": "tick", "color": "#1a4480", "thickness": 3},
+                "encoding": {
+                    "y": y,
+                    "x": {**x, "field": "mean"},
+                    "tooltip": [{"field": "mean", "format": ".2f"}],
+                },
+            },
+            {
+                "mark": {"type": "point", "filled": True, "color": "#d83933", "size": 90},
+                "encoding": {
+                    "y": y,
+                    "x": {**x, "field": "value"},
+                    "tooltip": [{"field": "value", "format": ".2f", "title": labels.get("you", "You")}],
+                },
+            },
+        ],
+    }
+
+
+# --- Static SVG ---------------------------------------------------------------------------------
+
+
+def _svg(width: int, height: int, body: list[str], label: str) -> str:
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}" role="img" aria-label="{escape(label)}" '
+        'font-family="Source Sans Pro, Helvetica, Arial, sans-serif">' + "".join(body) + "</svg>"
+    )
+
+
+def matrix_svg(
+    points: Sequence[dict[str, Any]],
+    *,
+    priority_threshold: float,
+    readiness_threshold: float,
+    labels: dict[str, str],
+    size: int = 460,
+) -> str:
+    """The matrix as a static SVG: same axes, thresholds, quadrant labels and points."""
+    pad = 48
+    inner = size - 2 * pad
+
+    def px(v: float) -> float:
+        return pad + (v - 1) / 4 * inner
+
+    def py(v: float) -> float:
+        return size - pad - (v - 1) / 4 * inner
+
+    body = [f'<rect x="{pad}" y="{pad}" width="{inner}" height="{inner}" fill="#fff" stroke="#a9aeb1"/>']
+    for tick in range(1, 6):
+        body.append(
+            f'<text x="{px(tick):.1f}" y="{size - pad + 16}" font-size="11" text-anchor="middle">{tick}</text>'
+        )
+        body.append(
+            f'<text x="{pad - 8}" y="{py(tick) + 4:.1f}" font-size="11" text-anchor="end">{tick}</text>'
+        )
+    body.append(
+        f'<line x1="{px(priority_threshold):.1f}" y1="{pad}" x2="{px(priority_threshold):.1f}" '
+        f'y2="{size - pad}" stroke="#565c65" stroke-dasharray="4 4"/>'
+    )
+    body.append(
+        f'<line x1="{pad}" y1="{py(readiness_threshold):.1f}" x2="{size - pad}" '
+        f'y2="{py(readiness_threshold):.1f}" stroke="#565c65" stroke-dasharray="4 4"/>'
+    )
+    for key, x, y, anchor in (
+        ("pursue", size - pad - 6, pad + 16, "end"),
+        ("explore", pad + 6, pad + 16, "start"),
+        ("improve", size - pad - 6, size - pad - 8, "end"),
+        ("monitor", pad + 6, size - pad - 8, "start"),
+    ):
+        body.append(
+            f'<text x="{x}" y="{y}" font-size="13" font-weight="bold" fill="#3d4551" '
+            f'text-anchor="{anchor}">{escape(labels[key])}</text>'
+        )
+    for p in points:
+        colour = QUADRANT_COLOURS.get(p["quadrant"], "#71767a")
+        cx, cy = px(p["priority"]), py(p["readiness"])
+        body.append(f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="6" fill="{colour}" fill-opacity="0.85"/>')
+        body.append(
+            f'<text x="{cx:.1f}" y="{cy - 9:.1f}" font-size="9" text-anchor="middle">{escape(str(p["area"]))}</text>'
+        )
+    body.append(
+        f'<text x="{size / 2}" y="{size - 10}" font-size="12" text-anchor="middle">'
+        f"{escape(labels.get('priority', 'Priority'))}</text>"
+    )
+    body.append(
+        f'<text x="14" y="{size / 2}" font-size="12" text-anchor="middle" '
+        f'transform="rotate(-90 14 {size / 2})">{escape(labels.get("readiness", "Readiness"))}</text>'
+    )
+    return _svg(size, size, body, labels.get("title", "Priority by readiness"))
+
+
+def benchmark_svg(rows: Sequence[dict[str, Any]], *, labels: dict[str, str], width: int = 640) -> str:
+    """Horizontal bars (e.g. opportunity scores or means per area) as a static SVG.
+
+    `rows`: dicts with label and value (0..max); optional colour.
+    """
+    left, right, row_h = 220, 50, 20
+    top = 10
+    height = top + row_h * len(rows) + 24
+    top_value = max([float(r["value"]) for r in rows if r.get("value") is not None] + [1.0])
+    span = width - left - right
+    body: list[str] = []
+    for i, r in enumerate(rows):
+        y = top + i * row_h
+        body.append(
+            f'<text x="{left - 6}" y="{y + 14}" font-size="11" text-anchor="end">{escape(str(r["label"]))}</text>'
+        )
+        if r.get("value") is None:
+            continue
+        w = span * float(r["value"]) / top_value
+        body.append(
+            f'<rect x="{left}" y="{y + 3}" width="{w:.1f}" height="{row_h - 6}" fill="{r.get("colour", "#005ea2")}"/>'
+        )
+        body.append(
+            f'<text x="{left + w + 4:.1f}" y="{y + 14}" font-size="10">{float(r["value"]):.1f}</text>'
+        )
+    return _svg(width, height, body, labels.get("title", "Bar chart"))

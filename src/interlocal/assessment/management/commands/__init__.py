@@ -1,0 +1,1 @@
+"""interlocal workbook, benchmark and generate commands."""

@@ -1,0 +1,1 @@
+"""Joint procurement: demand rounds, solicitations, sealed bids, awards, contracts, savings, OCDS."""

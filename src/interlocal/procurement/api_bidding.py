@@ -1,0 +1,686 @@
+"""API: bidding operations of procurement — sealed bids (vendor tokens), opening, tabulation,
+evaluation, award, contracts, piggybacking and savings.
+
+Vendors use their personal API token (vendors must have enrolled an authenticator app, as in the
+browser). Before the opening no operation returns a bid's amounts or documents: a bid answers with
+its receipt, status, times and sealed size only; `lines` is empty and `total` null.
+"""
+
+# No `from __future__ import annotations`: django-ninja reads these annotations at run time.
+import base64
+import binascii
+import datetime as dt
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest
+from ninja import Field, Query, Router, Schema, Status
+from ninja.errors import HttpError
+from ninja.pagination import paginate
+
+from interlocal.core.api_support import (
+    IdFilter,
+    IdParam,
+    InputSchema,
+    LimitOffset,
+    SafeStr,
+    error_responses,
+    optional,
+    request_user,
+)
+from interlocal.procurement.actions_bidding import (
+    DocumentUpload,
+    do_amend_contract,
+    do_award,
+    do_mark_responsiveness,
+    do_open_bids,
+    do_piggyback,
+    do_score_bid,
+    do_submit_bid,
+    do_withdraw_bid,
+)
+from interlocal.procurement.models import (
+    Bid,
+    Contract,
+    EvaluationCriterion,
+    Solicitation,
+    Vendor,
+    currency_decimals,
+)
+from interlocal.procurement.queries import get_solicitation_for_user, public_solicitation
+from interlocal.procurement.queries_bidding import (
+    get_bid_for_user,
+    get_contract_for_user,
+    is_council_of,
+    savings_summary,
+    tabulation_of,
+)
+from interlocal.tenancy.models import Member
+from interlocal.tenancy.queries import get_consortium_for_user
+from interlocal.tenancy.roles import CONSORTIUM_READ_ROLES
+from interlocal.tenancy.scoping import grants_for
+
+__all__ = ["router"]
+
+router = Router(tags=["procurement"])
+
+
+# --- Schemas -------------------------------------------------------------------------------------
+class BidLineOut(Schema):
+    """One priced line of an opened bid."""
+
+    item_id: int = Field(..., description="The solicitation item.")
+    line_number: int = Field(..., description="The item's line number.")
+    unit_price: Decimal = Field(..., description="Unit price offered.")
+    extended_price: Decimal = Field(..., description="Unit price × the item's total quantity.")
+    rank: int | None = Field(..., description="Rank among responsive offers for the item (1 = lowest).")
+    responsive: bool = Field(..., description="Whether this line is responsive.")
+
+
+class BidDocumentOut(Schema):
+    """A bid document's metadata (its name and content are sealed until the opening)."""
+
+    id: int
+    kind: str = Field(..., description="technical, price, certificate or other.")
+    content_type: str
+    size: int = Field(..., description="Size in bytes.")
+
+
+class BidOut(Schema):
+    """A bid. While sealed: receipt, status, times and sizes only."""
+
+    id: int
+    receipt: str = Field(
+        ..., description="The receipt number given at submission.", examples=["3F2A9C01D4E5B6A7"]
+    )
+    solicitation_id: int
+    vendor_id: int
+    vendor_name: str
+    status: str = Field(..., description="submitted, withdrawn or replaced.")
+    submitted_at: dt.datetime = Field(
+        ..., description="When the server received it (server time is authoritative)."
+    )
+    withdrawn_at: dt.datetime | None
+    sealed_bytes: int = Field(..., description="Size of the sealed prices.")
+    sealed_sha256: str = Field(..., description="SHA-256 of the sealed prices (ciphertext).")
+    line_count: int = Field(..., description="How many items it prices.")
+    opened: bool = Field(..., description="Whether the bid has been opened.")
+    total: Decimal | None = Field(..., description="Total over the items offered; null until opened.")
+    rank: int | None = Field(
+        ..., description="Rank of the total among responsive complete bids; null until opened."
+    )
+    responsive: bool
+    nonresponsive_reason: str
+    score: Decimal | None = Field(..., description="Weighted score (RFP), when scored.")
+    documents: list[BidDocumentOut]
+    lines: list[BidLineOut] = Field(..., description="Priced lines; empty until opened.")
+
+    @staticmethod
+    def resolve_vendor_name(obj: Bid) -> str:
+        return obj.vendor.name
+
+    @staticmethod
+    def resolve_opened(obj: Bid) -> bool:
+        return obj.opened_at is not None
+
+    @staticmethod
+    def resolve_total(obj: Bid) -> Decimal | None:
+        return obj.total if obj.opened_at is not None else None
+
+    @staticmethod
+    def resolve_rank(obj: Bid) -> int | None:
+        return obj.rank if obj.opened_at is not None else None
+
+    @staticmethod
+    def resolve_documents(obj: Bid) -> list:
+        return list(obj.documents.all())
+
+    @staticmethod
+    def resolve_lines(obj: Bid) -> list:
+        # BidLine rows exist only after the opening; the check keeps that promise explicit.
+        if obj.opened_at is None:
+            return []
+        return [
+            {
+                "item_id": line.item_id,
+                "line_number": line.item.line_number,
+                "unit_price": _money(line.unit_price, obj.solicitation.currency),
+                "extended_price": line.extended_price,
+                "rank": line.rank,
+                "responsive": line.responsive,
+            }
+            for line in sorted(obj.lines.all(), key=lambda x: x.item.line_number)
+        ]
+
+
+def _money(value: Decimal, currency: str) -> Decimal:
+    """An amount with the currency's decimals (bid prices never have more; storage keeps four)."""
+    return value.quantize(Decimal(1).scaleb(-currency_decimals(currency)))
+
+
+def _bid_query() -> object:
+    # Every answer shows the vendor, the documents and (once opened) the lines with their items.
+    return Bid.objects.select_related("vendor", "solicitation").prefetch_related("documents", "lines__item")
+
+
+class DocumentIn(InputSchema):
+    """A document sent with a bid, base64-encoded."""
+
+    name: SafeStr = Field(
+        ..., max_length=200, description="File name with its extension.", examples=["technical.pdf"]
+    )
+    kind: SafeStr = Field("other", max_length=12, description="technical, price, certificate or other.")
+    content_base64: str = Field(
+        ..., max_length=14_000_000, description="The file, base64-encoded (at most 10 MB decoded)."
+    )
+
+
+class BidIn(InputSchema):
+    """A sealed bid: unit prices by item id (as strings, to keep decimals exact) and documents."""
+
+    idempotency_key: SafeStr = Field(
+        ..., min_length=1, max_length=80,
+        description="Your key for this submission: sending the same key again returns the same bid and stores nothing.",
+        examples=["6f1c2b1e-bid-1"],
+    )  # fmt: skip
+    prices: dict[str, SafeStr] = Field(
+        ...,
+        description='Unit price per solicitation item id, e.g. {"12": "61.50"}.',
+        examples=[{"12": "61.50"}],
+    )
+    documents: list[DocumentIn] = Field(default_factory=list, max_length=10)
+    vendor_id: IdFilter | None = optional(description="The vendor you bid for, if you act for several.")
+
+
+class ResponsivenessIn(InputSchema):
+    responsive: bool = Field(..., description="Whether the bid (or the line) is responsive.")
+    reason: SafeStr = Field("", max_length=2000, description="Why not (required when responsive is false).")
+    item_id: IdFilter | None = optional(description="Only this item's line of the bid.")
+
+
+class ScoreIn(InputSchema):
+    criterion_id: IdParam
+    score: Decimal = Field(..., ge=0, le=100, max_digits=5, decimal_places=2, description="0–100.")
+    comment: SafeStr = Field("", max_length=2000)
+
+
+class ScoreOut(Schema):
+    id: int
+    bid_id: int
+    criterion_id: int
+    score: Decimal
+    bid_score: Decimal | None = Field(..., description="The bid's weighted score after this one.")
+
+
+class TabulationCell(Schema):
+    bid_id: int
+    unit_price: Decimal
+    extended_price: Decimal
+    rank: int | None
+    responsive: bool
+
+
+class TabulationItem(Schema):
+    item_id: int
+    line_number: int
+    description: str
+    quantity: Decimal
+    unit: str
+    lowest_bid_id: int | None = Field(..., description="The lowest responsive bid for the item.")
+    cells: list[TabulationCell]
+
+
+class TabulationOut(Schema):
+    """The tabulation of an opened solicitation."""
+
+    solicitation_id: int
+    currency: str
+    opened: bool = Field(..., description="False while the bids are sealed (items and bids are then empty).")
+    bids: list[BidOut]
+    items: list[TabulationItem]
+
+
+class AwardIn(InputSchema):
+    start_date: dt.date
+    end_date: dt.date
+    renewals_allowed: int = Field(0, ge=0, le=10)
+    notes: SafeStr = Field("", max_length=4000)
+    choices: dict[str, IdParam] = Field(
+        default_factory=dict,
+        description="Winning bid per item id, to override the lowest responsive bid (split awards).",
+    )
+
+
+class ContractLineOut(Schema):
+    item_id: int
+    line_number: int
+    description: str
+    unit: str
+    quantity: Decimal
+    unit_price: Decimal
+
+
+class ContractOut(Schema):
+    """A contract: master (cooperative) or a member's under it."""
+
+    id: int
+    reference: str
+    title: str
+    kind: str = Field(..., description="master, member or piggyback.")
+    status: str
+    consortium_id: int
+    member_id: int | None
+    member_name: str | None
+    master_id: int | None
+    solicitation_id: int
+    vendor_id: int
+    vendor_name: str
+    currency: str
+    value: Decimal
+    start_date: dt.date
+    end_date: dt.date
+    renewals_allowed: int
+    renewals_used: int
+    lines: list[ContractLineOut]
+
+    @staticmethod
+    def resolve_member_name(obj: Contract) -> str | None:
+        return obj.member.name if obj.member is not None else None
+
+    @staticmethod
+    def resolve_vendor_name(obj: Contract) -> str:
+        return obj.vendor.name
+
+    @staticmethod
+    def resolve_lines(obj: Contract) -> list:
+        return [
+            {
+                "item_id": cl.item_id,
+                "line_number": cl.item.line_number,
+                "description": cl.item.description,
+                "unit": cl.item.unit,
+                "quantity": cl.quantity,
+                "unit_price": cl.unit_price,
+            }
+            for cl in sorted(obj.lines.all(), key=lambda x: x.item.line_number)
+        ]
+
+
+def _contracts() -> object:
+    # Answers show member and vendor names and the lines with their items.
+    return Contract.objects.select_related("member", "vendor").prefetch_related("lines__item")
+
+
+class ContractFilter(Schema):
+    kind: str | None = optional(max_length=10, description="master, member or piggyback.")
+    solicitation: IdFilter | None = optional(description="Only contracts of this solicitation.")
+
+
+class PiggybackIn(InputSchema):
+    member_id: IdParam
+    quantities: dict[str, SafeStr] = Field(..., description="Quantity per item id.", examples=[{"12": "40"}])
+    previous_prices: dict[str, SafeStr] = Field(
+        default_factory=dict, description="What the member pays per unit today (confidential; for savings)."
+    )
+
+
+class AmendmentIn(InputSchema):
+    kind: SafeStr = Field("amendment", max_length=10, description="amendment or renewal.")
+    description: SafeStr = Field(..., min_length=1, max_length=4000)
+    effective_date: dt.date
+    new_end_date: dt.date | None = optional(description="The new end date (required for a renewal).")
+    value_change: Decimal = Field(Decimal(0), max_digits=18, decimal_places=2)
+
+
+class AmendmentOut(Schema):
+    id: int
+    number: int
+    kind: str
+    effective_date: dt.date
+    new_end_date: dt.date | None
+
+
+class SavingsFigureOut(Schema):
+    label: str
+    members: int = Field(..., description="How many members contribute.")
+    published: bool = Field(..., description="False when too few members contribute for you to see it.")
+    previous_spend: Decimal | None
+    pooled_spend: Decimal | None
+    savings: Decimal | None
+    percent: Decimal | None
+
+
+class ProcurementSavingsOut(Schema):
+    consortium_id: int
+    by_solicitation: list[SavingsFigureOut]
+    by_year: list[SavingsFigureOut]
+    total: SavingsFigureOut | None
+
+
+def _figure(f: object) -> dict:
+    published = f.published  # type: ignore[attr-defined]
+    return {
+        "label": f.label,  # type: ignore[attr-defined]
+        "members": f.members,  # type: ignore[attr-defined]
+        "published": published,
+        "previous_spend": f.previous if published else None,  # type: ignore[attr-defined]
+        "pooled_spend": f.pooled if published else None,  # type: ignore[attr-defined]
+        "savings": f.savings if published else None,  # type: ignore[attr-defined]
+        "percent": f.percent if published else None,  # type: ignore[attr-defined]
+    }
+
+
+def _council_solicitation(request: HttpRequest, solicitation_id: int, *, write: bool = False) -> Solicitation:
+    user = request_user(request)
+    solicitation = get_solicitation_for_user(user, solicitation_id)
+    if not is_council_of(user, solicitation.consortium_id):
+        raise PermissionDenied("Only the consortium's procurement staff handle bids.")
+    if write:
+        solicitation = get_solicitation_for_user(user, solicitation_id, write=True)
+    return solicitation
+
+
+# --- Bids ----------------------------------------------------------------------------------------
+@router.get(
+    "/procurement/solicitations/{solicitation_id}/bids",
+    response={200: list[BidOut], **error_responses(401, 404, 422)},
+    operation_id="procurement_bids_list",
+    summary="List bids on a solicitation",
+)
+@paginate(LimitOffset)
+def procurement_bids_list(request: HttpRequest, solicitation_id: IdParam) -> object:
+    """The council sees every bid (sealed ones without amounts); a vendor sees its own."""
+    user = request_user(request)
+    solicitation = Solicitation.objects.filter(pk=solicitation_id).first()
+    if solicitation is None:
+        raise HttpError(404, "Not found.")
+    return _bid_query().visible_to(user).filter(solicitation=solicitation).order_by("submitted_at", "pk")  # type: ignore[attr-defined]
+
+
+@router.post(
+    "/procurement/solicitations/{solicitation_id}/bids",
+    response={200: BidOut, 201: BidOut, **error_responses(400, 401, 403, 404, 413, 422)},
+    operation_id="procurement_bids_submit",
+    summary="Submit a sealed bid (vendors)",
+)
+def procurement_bids_submit(request: HttpRequest, solicitation_id: IdParam, payload: BidIn) -> object:
+    """Seal and store your bid. 201 when stored; 200 with the same bid when the idempotency key was
+    already used for the same content. Replaces your earlier bid. Refused after the deadline."""
+    user = request_user(request)
+    solicitation = public_solicitation(solicitation_id)
+    vendor = None
+    if payload.vendor_id is not None:
+        vendor = Vendor.objects.filter(pk=payload.vendor_id).first()
+        if vendor is None:
+            raise HttpError(404, "Not found.")
+    documents = []
+    for i, doc in enumerate(payload.documents):
+        try:
+            content = base64.b64decode(doc.content_base64, validate=True)
+        except (binascii.Error, ValueError):
+            raise ValidationError({f"documents.{i}": ["content_base64 is not valid base64."]}) from None
+        documents.append(DocumentUpload(doc.name, content, doc.kind))
+    bid, created = do_submit_bid(
+        solicitation, acting_user=user, prices=payload.prices, documents=documents,
+        idempotency_key=payload.idempotency_key, vendor=vendor,
+    )  # fmt: skip
+    return Status(201 if created else 200, _bid_query().get(pk=bid.pk))  # type: ignore[attr-defined]
+
+
+@router.get(
+    "/procurement/bids/{bid_id}",
+    response={200: BidOut, **error_responses(401, 404, 422)},
+    operation_id="procurement_bids_get",
+    summary="Get a bid",
+)
+def procurement_bids_get(request: HttpRequest, bid_id: IdParam) -> object:
+    """Your own bid, or (council) any bid of your consortium; amounts only after the opening."""
+    bid = get_bid_for_user(request_user(request), bid_id)
+    return _bid_query().get(pk=bid.pk)  # type: ignore[attr-defined]
+
+
+@router.post(
+    "/procurement/bids/{bid_id}/withdraw",
+    response={200: BidOut, **error_responses(400, 401, 403, 404, 422)},
+    operation_id="procurement_bids_withdraw",
+    summary="Withdraw your bid before the deadline",
+)
+def procurement_bids_withdraw(request: HttpRequest, bid_id: IdParam) -> object:
+    """Withdraw your own bid; refused after the deadline (server time)."""
+    user = request_user(request)
+    bid = do_withdraw_bid(get_bid_for_user(user, bid_id, write=True), acting_user=user)
+    return _bid_query().get(pk=bid.pk)  # type: ignore[attr-defined]
+
+
+@router.post(
+    "/procurement/solicitations/{solicitation_id}/open",
+    response={200: TabulationOut, **error_responses(401, 403, 404, 422)},
+    operation_id="procurement_bids_open",
+    summary="Open the bids (not before the opening time)",
+)
+def procurement_bids_open(request: HttpRequest, solicitation_id: IdParam) -> dict:
+    """Open the sealed bids; 403 before the opening time (the attempt is audited)."""
+    solicitation = _council_solicitation(request, solicitation_id, write=True)
+    do_open_bids(solicitation, acting_user=request_user(request))
+    return _tabulation_out(Solicitation.objects.get(pk=solicitation.pk))
+
+
+def _tabulation_out(solicitation: Solicitation) -> dict:
+    tab = tabulation_of(solicitation)
+    if tab is None:
+        return {
+            "solicitation_id": solicitation.pk,
+            "currency": solicitation.currency,
+            "opened": False,
+            "bids": [],
+            "items": [],
+        }
+    return {
+        "solicitation_id": solicitation.pk,
+        "currency": solicitation.currency,
+        "opened": True,
+        "bids": list(_bid_query().filter(pk__in=[b.pk for b in tab.bids]).order_by("submitted_at", "pk")),  # type: ignore[attr-defined]
+        "items": [
+            {
+                "item_id": row["item"].pk,
+                "line_number": row["item"].line_number,
+                "description": row["item"].description,
+                "quantity": row["item"].total_quantity,
+                "unit": row["item"].unit,
+                "lowest_bid_id": row["lowest"],
+                "cells": [
+                    {
+                        "bid_id": cell.bid_id,
+                        "unit_price": _money(cell.unit_price, solicitation.currency),
+                        "extended_price": cell.extended_price,
+                        "rank": cell.rank,
+                        "responsive": cell.responsive,
+                    }
+                    for cell in row["cells"]
+                    if cell is not None
+                ],
+            }
+            for row in tab.rows()
+        ],
+    }
+
+
+@router.get(
+    "/procurement/solicitations/{solicitation_id}/tabulation",
+    response={200: TabulationOut, **error_responses(401, 404, 422)},
+    operation_id="procurement_tabulation_get",
+    summary="Get the bid tabulation",
+)
+def procurement_tabulation_get(request: HttpRequest, solicitation_id: IdParam) -> dict:
+    """Per item and total, for the consortium's people; empty (opened=false) while sealed."""
+    return _tabulation_out(get_solicitation_for_user(request_user(request), solicitation_id))
+
+
+@router.post(
+    "/procurement/bids/{bid_id}/responsiveness",
+    response={200: BidOut, **error_responses(401, 403, 404, 422)},
+    operation_id="procurement_bids_responsiveness",
+    summary="Mark an opened bid (or line) responsive or not",
+)
+def procurement_bids_responsiveness(
+    request: HttpRequest, bid_id: IdParam, payload: ResponsivenessIn
+) -> object:
+    """With a reason when not responsive; ranks are recomputed."""
+    user = request_user(request)
+    bid = get_bid_for_user(user, bid_id)
+    _council_solicitation(request, bid.solicitation_id, write=True)
+    item = None
+    if payload.item_id is not None:
+        item = bid.solicitation.items.filter(pk=payload.item_id).first()
+        if item is None:
+            raise ValidationError({"item_id": ["That item is not part of this solicitation."]})
+    bid = do_mark_responsiveness(
+        bid, responsive=payload.responsive, reason=payload.reason, acting_user=user, item=item
+    )
+    return _bid_query().get(pk=bid.pk)  # type: ignore[attr-defined]
+
+
+@router.post(
+    "/procurement/bids/{bid_id}/scores",
+    response={200: ScoreOut, **error_responses(401, 403, 404, 422)},
+    operation_id="procurement_bids_score",
+    summary="Score an opened bid against a criterion",
+)
+def procurement_bids_score(request: HttpRequest, bid_id: IdParam, payload: ScoreIn) -> dict:
+    """Your score (0–100) as an evaluator; the bid's weighted score is recomputed."""
+    user = request_user(request)
+    bid = get_bid_for_user(user, bid_id)
+    _council_solicitation(request, bid.solicitation_id, write=True)
+    criterion = EvaluationCriterion.objects.filter(
+        pk=payload.criterion_id, solicitation_id=bid.solicitation_id
+    ).first()
+    if criterion is None:
+        raise ValidationError({"criterion_id": ["That criterion is not part of this solicitation."]})
+    row = do_score_bid(bid, criterion=criterion, score=payload.score, comment=payload.comment, evaluator=user)
+    bid.refresh_from_db()
+    return {
+        "id": row.pk,
+        "bid_id": bid.pk,
+        "criterion_id": criterion.pk,
+        "score": row.score,
+        "bid_score": bid.score,
+    }
+
+
+@router.post(
+    "/procurement/solicitations/{solicitation_id}/award",
+    response={201: list[ContractOut], **error_responses(401, 403, 404, 422)},
+    operation_id="procurement_award",
+    summary="Award the solicitation and create the contracts",
+)
+def procurement_award(request: HttpRequest, solicitation_id: IdParam, payload: AwardIn) -> object:
+    """Lowest responsive bid (or best score) per item unless `choices` says otherwise; answers with
+    the contracts created (masters and one per participating member)."""
+    solicitation = _council_solicitation(request, solicitation_id, write=True)
+    try:
+        choices = {int(k): v for k, v in payload.choices.items()}
+    except ValueError:
+        raise ValidationError({"choices": ["Keys must be item ids."]}) from None
+    award = do_award(
+        solicitation, acting_user=request_user(request), choices=choices, start_date=payload.start_date,
+        end_date=payload.end_date, renewals_allowed=payload.renewals_allowed, notes=payload.notes,
+    )  # fmt: skip
+    return Status(201, list(_contracts().filter(award=award).order_by("kind", "reference")))  # type: ignore[attr-defined]
+
+
+# --- Contracts -------------------------------------------------------------------------------------
+@router.get(
+    "/procurement/contracts",
+    response={200: list[ContractOut], **error_responses(401, 422)},
+    operation_id="procurement_contracts_list",
+    summary="List contracts",
+)
+@paginate(LimitOffset)
+def procurement_contracts_list(request: HttpRequest, filters: Query[ContractFilter]) -> object:
+    """Master contracts of your consortia, your member's contracts, or (vendors) your own."""
+    qs = _contracts().visible_to(request_user(request)).order_by("-start_date", "reference", "pk")  # type: ignore[attr-defined]
+    if filters.kind:
+        qs = qs.filter(kind=filters.kind)
+    if filters.solicitation is not None:
+        qs = qs.filter(solicitation_id=filters.solicitation)
+    return qs
+
+
+@router.get(
+    "/procurement/contracts/{contract_id}",
+    response={200: ContractOut, **error_responses(401, 404, 422)},
+    operation_id="procurement_contracts_get",
+    summary="Get a contract",
+)
+def procurement_contracts_get(request: HttpRequest, contract_id: IdParam) -> object:
+    """One contract you may see, with its lines."""
+    contract = get_contract_for_user(request_user(request), contract_id)
+    return _contracts().get(pk=contract.pk)  # type: ignore[attr-defined]
+
+
+@router.post(
+    "/procurement/contracts/{contract_id}/join",
+    response={201: ContractOut, **error_responses(400, 401, 403, 404, 422)},
+    operation_id="procurement_contracts_join",
+    summary="Join a cooperative contract (piggyback)",
+)
+def procurement_contracts_join(request: HttpRequest, contract_id: IdParam, payload: PiggybackIn) -> object:
+    """Your member's own contract under an active master, at the master's prices."""
+    user = request_user(request)
+    master = get_contract_for_user(user, contract_id)
+    member = Member.objects.filter(pk=payload.member_id).first()
+    if member is None:
+        raise HttpError(404, "Not found.")
+    contract = do_piggyback(
+        master, member=member, acting_user=user,
+        quantities={int(k): v for k, v in payload.quantities.items() if k.isdigit()},
+        previous_prices={int(k): v for k, v in payload.previous_prices.items() if k.isdigit()},
+    )  # fmt: skip
+    return Status(201, _contracts().get(pk=contract.pk))  # type: ignore[attr-defined]
+
+
+@router.post(
+    "/procurement/contracts/{contract_id}/amendments",
+    response={201: AmendmentOut, **error_responses(401, 404, 422)},
+    operation_id="procurement_contracts_amend",
+    summary="Record an amendment or renewal",
+)
+def procurement_contracts_amend(request: HttpRequest, contract_id: IdParam, payload: AmendmentIn) -> object:
+    """Amend a contract you may change (council: masters; a member: its own)."""
+    user = request_user(request)
+    contract = get_contract_for_user(user, contract_id, write=True)
+    row = do_amend_contract(
+        contract, acting_user=user, kind=payload.kind, description=payload.description,
+        effective_date=payload.effective_date, new_end_date=payload.new_end_date, value_change=payload.value_change,
+    )  # fmt: skip
+    return Status(
+        201,
+        {
+            "id": row.pk,
+            "number": row.number,
+            "kind": row.kind,
+            "effective_date": row.effective_date,
+            "new_end_date": row.new_end_date,
+        },
+    )
+
+
+@router.get(
+    "/procurement/consortia/{consortium_id}/savings",
+    response={200: ProcurementSavingsOut, **error_responses(401, 403, 404, 422)},
+    operation_id="procurement_savings_get",
+    summary="Savings per solicitation, per year and in total",
+)
+def procurement_savings_get(request: HttpRequest, consortium_id: IdParam) -> dict:
+    """The council sees every figure; members see aggregates only where enough members contribute."""
+    user = request_user(request)
+    consortium = get_consortium_for_user(user, consortium_id)
+    if consortium.pk not in grants_for(user).consortia(CONSORTIUM_READ_ROLES):
+        raise PermissionDenied("Savings are for the consortium's members, not for vendors.")
+    summary = savings_summary(user, consortium)
+    return {
+        "consortium_id": consortium.pk,
+        "by_solicitation": [_figure(f) for f in summary.by_solicitation],
+        "by_year": [_figure(f) for f in summary.by_year],
+        "total": _figure(summary.total) if summary.total else None,
+    }

@@ -1,0 +1,814 @@
+"""API: planning operations of procurement — demand rounds, demand entries, solicitations,
+questions, addenda, vendor registration info.
+
+Consortium people use their API token; vendors use their personal token (they must have enrolled
+an authenticator app). The list of published solicitations and one published solicitation are
+public (no token). Reads go through the scoped accessors in queries.py; writes through actions.py.
+"""
+
+# No `from __future__ import annotations`: django-ninja reads these annotations at run time.
+import datetime as dt
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
+from django.http import Http404, HttpRequest
+from django.shortcuts import get_object_or_404
+from ninja import Field, Query, Router, Schema, Status
+from ninja.pagination import paginate
+
+from interlocal.core.api_support import (
+    IdFilter,
+    IdParam,
+    InputSchema,
+    LimitOffset,
+    SafeStr,
+    aware_utc,
+    error_responses,
+    optional,
+    request_user,
+)
+from interlocal.procurement import actions
+from interlocal.procurement.models import (
+    Addendum,
+    DemandEntry,
+    DemandItem,
+    DemandRound,
+    EvaluationCriterion,
+    Solicitation,
+    SolicitationItem,
+    Vendor,
+    VendorQuestion,
+)
+from interlocal.procurement.queries import (
+    demand_by_item,
+    get_question_for_user,
+    get_round_for_user,
+    get_solicitation_for_user,
+    public_questions,
+    public_solicitation,
+    public_solicitations,
+    unacknowledged_addenda,
+    vendor_of,
+)
+from interlocal.tenancy.models import Member
+from interlocal.tenancy.queries import get_consortium_for_user
+from interlocal.tenancy.roles import CONSORTIUM_WRITE_ROLES as COUNCIL
+from interlocal.tenancy.roles import MEMBER_WRITE_ROLES
+from interlocal.tenancy.scoping import grants_for
+
+__all__ = ["router"]
+
+router = Router(tags=["procurement"])
+
+# --- Schemas -------------------------------------------------------------------------------------
+
+
+class DemandItemOut(Schema):
+    """One line item of a demand round."""
+
+    id: int = Field(..., description="The item's id.", examples=[12])
+    line_number: int = Field(..., description="Line number within the round.", examples=[1])
+    description: str = Field(..., description="What is pooled.", examples=["Road salt, bulk"])
+    unit: str = Field(..., description="Unit of measure.", examples=["ton"])
+    classification_scheme: str = Field(..., description="UNSPSC, CPV or empty.", examples=["UNSPSC"])
+    classification_code: str = Field(..., description="The classification code.", examples=["12352300"])
+    notes: str = Field(..., description="Notes for members.", examples=[""])
+
+
+class RoundOut(Schema):
+    """A demand round: members pool their needs until the cut-off."""
+
+    id: int = Field(..., description="The round's id.", examples=[3])
+    consortium_id: int = Field(..., description="The consortium that runs it.", examples=[1])
+    ocid: str = Field(..., description="OCDS contracting-process id.", examples=["ocds-xxxxxx-round-3"])
+    title: str = Field(..., description="Title.", examples=["2027 road salt"])
+    description: str = Field(..., description="Description.", examples=[""])
+    category: str = Field(..., description="goods, works or services.", examples=["goods"])
+    status: str = Field(..., description="draft, open or closed.", examples=["open"])
+    cut_off_at: dt.datetime = Field(..., description="Members may enter demand until then (UTC).")
+    currency: str = Field(..., description="ISO 4217 currency of prices.", examples=["USD"])
+    invitation_mode: str = Field(..., description="invited or open.", examples=["open"])
+    items: list[DemandItemOut] = Field(..., description="The round's line items.")
+
+    @staticmethod
+    def resolve_ocid(obj: DemandRound) -> str:
+        return obj.ocid
+
+    @staticmethod
+    def resolve_items(obj: DemandRound) -> list[DemandItem]:
+        return list(obj.items.all())
+
+
+class RoundIn(InputSchema):
+    """A new demand round (created as a draft)."""
+
+    consortium: IdFilter = Field(..., description="The consortium (id) that runs the round.")
+    title: SafeStr = Field(..., min_length=1, max_length=200, examples=["2027 road salt"])
+    description: SafeStr = Field("", max_length=5000)
+    category: str = Field("goods", pattern="^(goods|works|services)$")
+    cut_off_at: dt.datetime = Field(..., description="Cut-off (with a time zone).")
+    currency: str = Field("USD", pattern="^[A-Za-z]{3}$", examples=["USD"])
+    invitation_mode: str = Field("open", pattern="^(invited|open)$")
+
+
+class ItemIn(InputSchema):
+    """A line item to add."""
+
+    description: SafeStr = Field(..., min_length=1, max_length=300, examples=["Road salt, bulk"])
+    unit: SafeStr = Field(..., min_length=1, max_length=40, examples=["ton"])
+    classification_scheme: str = Field("", pattern="^(|UNSPSC|CPV)$")
+    classification_code: SafeStr = Field("", max_length=20, examples=["12352300"])
+    notes: SafeStr = Field("", max_length=5000)
+
+
+class ItemDemandOut(Schema):
+    """Pooled demand for one item. Figures are null where too few members contributed to show them."""
+
+    item_id: int = Field(..., examples=[12])
+    line_number: int = Field(..., examples=[1])
+    description: str = Field(..., examples=["Road salt, bulk"])
+    unit: str = Field(..., examples=["ton"])
+    total_quantity: Decimal | None = Field(..., description="Sum of members' quantities.", examples=["2000"])
+    members: int | None = Field(..., description="Members with a quantity above zero.", examples=[2])
+    weighted_average_current_price: Decimal | None = Field(
+        ..., description="Members' current unit prices weighted by quantity.", examples=["85.50"]
+    )
+
+
+class EntryOut(Schema):
+    """A member's demand for one item."""
+
+    id: int = Field(..., examples=[40])
+    item_id: int = Field(..., examples=[12])
+    member_id: int = Field(..., examples=[3])
+    quantity: Decimal = Field(..., examples=["1200"])
+    delivery_location: str = Field(..., examples=["Avon DPW yard"])
+    current_unit_price: Decimal | None = Field(..., examples=["82.50"])
+    notes: str = Field(..., examples=[""])
+    updated_at: dt.datetime = Field(..., description="Last change (UTC).")
+
+
+class EntryIn(InputSchema):
+    """A member's demand for one item (replaces any earlier entry)."""
+
+    member: IdFilter = Field(
+        ..., description="The member (id) the demand is for; you must be its admin or staff."
+    )
+    quantity: Decimal = Field(..., description="Quantity ≥ 0 in the item's unit.", examples=["1200"])
+    delivery_location: SafeStr = Field("", max_length=300)
+    current_unit_price: Decimal | None = optional(
+        description="What the member pays per unit today (decimals as the currency allows).",
+        examples=["82.50"],
+    )
+    notes: SafeStr = Field("", max_length=2000)
+
+
+class EntryFilter(Schema):
+    member: IdFilter | None = optional(description="Only this member's entries (id).")
+
+
+class SolicitationItemOut(Schema):
+    """A line of a solicitation."""
+
+    id: int = Field(..., examples=[7])
+    line_number: int = Field(..., examples=[1])
+    description: str = Field(..., examples=["Laptop, 14 inch"])
+    unit: str = Field(..., examples=["each"])
+    classification_scheme: str = Field(..., examples=["UNSPSC"])
+    classification_code: str = Field(..., examples=["43211503"])
+    total_quantity: Decimal = Field(..., examples=["120"])
+
+
+class CriterionOut(Schema):
+    """An evaluation criterion."""
+
+    id: int = Field(..., examples=[2])
+    name: str = Field(..., examples=["Price"])
+    weight: Decimal = Field(..., examples=["60"])
+    is_price: bool = Field(..., examples=[True])
+    description: str = Field(..., examples=[""])
+
+
+class SolicitationOut(Schema):
+    """A solicitation (never anything about bids)."""
+
+    id: int = Field(..., examples=[5])
+    consortium_id: int = Field(..., examples=[1])
+    demand_round_id: int | None = Field(..., examples=[3])
+    ocid: str = Field(..., examples=["ocds-xxxxxx-round-3"])
+    reference_number: str = Field(..., examples=["IFB-2027-001"])
+    title: str = Field(..., examples=["Laptops 2027"])
+    description: str = Field(..., examples=[""])
+    method: str = Field(..., description="ifb, rfq or rfp.", examples=["ifb"])
+    status: str = Field(..., examples=["published"])
+    published_at: dt.datetime | None = Field(..., description="UTC.")
+    questions_deadline: dt.datetime | None = Field(..., description="UTC.")
+    submission_deadline: dt.datetime = Field(..., description="UTC.")
+    opening_at: dt.datetime = Field(..., description="UTC.")
+    currency: str = Field(..., examples=["USD"])
+    award_basis: str = Field(..., examples=["lowest_price"])
+    items: list[SolicitationItemOut] = Field(...)
+    criteria: list[CriterionOut] = Field(...)
+
+    @staticmethod
+    def resolve_ocid(obj: Solicitation) -> str:
+        return obj.ocid
+
+    @staticmethod
+    def resolve_items(obj: Solicitation) -> list[SolicitationItem]:
+        return list(obj.items.all())
+
+    @staticmethod
+    def resolve_criteria(obj: Solicitation) -> list[EvaluationCriterion]:
+        return list(obj.criteria.all())
+
+
+class SolicitationIn(InputSchema):
+    """A new draft solicitation: standalone, or from a demand round (its items are copied)."""
+
+    consortium: IdFilter = Field(..., description="The consortium (id) that issues it.")
+    demand_round: IdFilter | None = optional(
+        description="Copy the items of this round (id) with total quantities."
+    )
+    reference_number: SafeStr = Field(..., min_length=1, max_length=60, examples=["IFB-2027-001"])
+    title: SafeStr | None = optional(max_length=200, examples=["Laptops 2027"])
+    description: SafeStr | None = optional(max_length=20000)
+    method: str = Field("ifb", pattern="^(ifb|rfq|rfp)$")
+    award_basis: str = Field("lowest_price", pattern="^(lowest_price|weighted_criteria)$")
+    questions_deadline: dt.datetime | None = optional()
+    submission_deadline: dt.datetime = Field(...)
+    opening_at: dt.datetime = Field(...)
+    currency: str | None = optional(pattern="^[A-Za-z]{3}$")
+
+
+class SolicitationItemIn(InputSchema):
+    description: SafeStr = Field(..., min_length=1, max_length=300)
+    unit: SafeStr = Field(..., min_length=1, max_length=40)
+    total_quantity: Decimal = Field(..., examples=["120"])
+    classification_scheme: str = Field("", pattern="^(|UNSPSC|CPV)$")
+    classification_code: SafeStr = Field("", max_length=20)
+
+
+class CriterionIn(InputSchema):
+    name: SafeStr = Field(..., min_length=1, max_length=200, examples=["Price"])
+    weight: Decimal = Field(..., examples=["60"])
+    is_price: bool = False
+    description: SafeStr = Field("", max_length=5000)
+
+
+class QuestionOut(Schema):
+    """A question and its answer. Vendors never see who asked other vendors' questions."""
+
+    id: int = Field(..., examples=[9])
+    text: str = Field(..., examples=["May we offer 15-inch models?"])
+    asked_at: dt.datetime = Field(...)
+    answer: str = Field(..., examples=["Yes, as an alternate."])
+    answered_at: dt.datetime | None = Field(...)
+    published: bool = Field(...)
+
+
+class QuestionIn(InputSchema):
+    text: SafeStr = Field(..., min_length=1, max_length=5000)
+
+
+class AnswerIn(InputSchema):
+    answer: SafeStr = Field(..., min_length=1, max_length=20000)
+    publish: bool = True
+
+
+class AddendumOut(Schema):
+    id: int = Field(..., examples=[4])
+    number: int = Field(..., examples=[1])
+    title: str = Field(..., examples=["Delivery dates"])
+    body: str = Field(...)
+    issued_at: dt.datetime = Field(...)
+
+
+class AddendumIn(InputSchema):
+    title: SafeStr = Field(..., min_length=1, max_length=200)
+    body: SafeStr = Field(..., min_length=1, max_length=20000)
+    submission_deadline: dt.datetime | None = optional(description="A new submission deadline.")
+    opening_at: dt.datetime | None = optional(description="A new opening time.")
+
+
+class AcknowledgementOut(Schema):
+    addendum_id: int = Field(...)
+    vendor_id: int = Field(...)
+    acknowledged_at: dt.datetime = Field(...)
+
+
+class VendorOut(Schema):
+    """The vendor company you act for."""
+
+    id: int = Field(..., examples=[2])
+    name: str = Field(..., examples=["Acme Supply"])
+    legal_id: str = Field(..., examples=["EIN-12-3456789"])
+    country: str = Field(..., examples=["US"])
+    email: str = Field(..., examples=["sales@acme.example"])
+    status: str = Field(..., examples=["active"])
+    email_verified_at: dt.datetime | None = Field(...)
+    consortia: list[int] = Field(..., description="Consortia (ids) the vendor registered with.")
+
+
+class PublicFilter(Schema):
+    q: SafeStr | None = optional(max_length=100, description="Text in the reference or title.")
+    open_only: bool = Field(True, description="Only solicitations still open for bids.")
+
+
+class SolicitationFilter(Schema):
+    consortium: IdFilter | None = optional(description="Only this consortium's (id).")
+    status: str | None = optional(pattern="^(draft|published|closed|opened|evaluated|awarded|cancelled)$")
+
+
+# --- Helpers -------------------------------------------------------------------------------------
+
+
+def _staff_round(request: HttpRequest, round_id: int) -> DemandRound:
+    user = request_user(request)
+    round_ = get_round_for_user(user, round_id)
+    if not DemandRound.objects.writable_by(user).filter(pk=round_.pk).exists():
+        raise PermissionDenied("Only the consortium's staff run demand rounds.")
+    return round_
+
+
+def _staff_solicitation(request: HttpRequest, solicitation_id: int) -> Solicitation:
+    user = request_user(request)
+    sol = get_solicitation_for_user(user, solicitation_id)
+    if not Solicitation.objects.writable_by(user).filter(pk=sol.pk).exists():
+        raise PermissionDenied("Only the consortium's staff change solicitations.")
+    return sol
+
+
+def _acting_vendor(request: HttpRequest) -> Vendor:
+    vendor = vendor_of(request_user(request))
+    if vendor is None:
+        raise PermissionDenied("This operation is for registered vendors (use a vendor's token).")
+    return vendor
+
+
+def _utc(value: dt.datetime | None) -> dt.datetime | None:
+    try:
+        return aware_utc(value)
+    except ValueError:
+        raise ValidationError("date-time out of range") from None
+
+
+def _published_rounds_filter(request: HttpRequest) -> Q:
+    """Members see rounds once open; the council also sees drafts."""
+    council = grants_for(request_user(request)).consortia_wide(COUNCIL)
+    return ~Q(status=DemandRound.Status.DRAFT) | Q(consortium_id__in=council)
+
+
+# --- Demand rounds --------------------------------------------------------------------------------
+
+
+@router.get(
+    "/procurement/rounds",
+    response={200: list[RoundOut], **error_responses(401, 422)},
+    operation_id="procurement_rounds_list",
+    summary="List demand rounds",
+)
+@paginate(LimitOffset)
+def rounds_list(request: HttpRequest) -> object:
+    """Demand rounds of your consortia (drafts only for the consortium's staff)."""
+    qs = DemandRound.objects.visible_to(request_user(request)).filter(_published_rounds_filter(request))
+    # Each round lists its items: one prefetch for the page, not one query per round.
+    return qs.prefetch_related("items").order_by("-created_at", "-pk")
+
+
+@router.post(
+    "/procurement/rounds",
+    response={201: RoundOut, **error_responses(400, 401, 403, 404, 422)},
+    operation_id="procurement_rounds_create",
+    summary="Start a demand round (draft)",
+)
+def rounds_create(request: HttpRequest, payload: RoundIn) -> Status:
+    """Consortium admins and staff start a round; it opens with the open operation."""
+    user = request_user(request)
+    consortium = get_consortium_for_user(user, payload.consortium)
+    if consortium.pk not in grants_for(user).consortia_wide(COUNCIL):
+        raise PermissionDenied("Only the consortium's staff start demand rounds.")
+    data = payload.model_dump(exclude={"consortium"})
+    data["cut_off_at"] = _utc(data["cut_off_at"])
+    round_ = actions.do_create_round(consortium, acting_user=user, **data)
+    return Status(201, round_)
+
+
+@router.get(
+    "/procurement/rounds/{round_id}",
+    response={200: RoundOut, **error_responses(401, 404, 422)},
+    operation_id="procurement_rounds_get",
+    summary="Get a demand round",
+)
+def rounds_get(request: HttpRequest, round_id: IdParam) -> object:
+    """One round of your consortia with its items; 404 for any other."""
+    round_ = get_round_for_user(request_user(request), round_id)
+    if not DemandRound.objects.filter(pk=round_.pk).filter(_published_rounds_filter(request)).exists():
+        raise Http404("No such demand round.")
+    return round_
+
+
+@router.post(
+    "/procurement/rounds/{round_id}/items",
+    response={201: DemandItemOut, **error_responses(400, 401, 403, 404, 422)},
+    operation_id="procurement_rounds_items_add",
+    summary="Add an item to a demand round",
+)
+def rounds_items_add(request: HttpRequest, round_id: IdParam, payload: ItemIn) -> Status:
+    """Staff add a line item (description, unit, optional UNSPSC or CPV code)."""
+    round_ = _staff_round(request, round_id)
+    return Status(
+        201, actions.do_add_demand_item(round_, acting_user=request_user(request), **payload.model_dump())
+    )
+
+
+@router.post(
+    "/procurement/rounds/{round_id}/open",
+    response={200: RoundOut, **error_responses(400, 401, 403, 404, 422)},
+    operation_id="procurement_rounds_open",
+    summary="Open a demand round",
+)
+def rounds_open(request: HttpRequest, round_id: IdParam) -> DemandRound:
+    """Open a draft round for members' entries (members are e-mailed)."""
+    round_ = _staff_round(request, round_id)
+    return actions.do_open_round(round_, acting_user=request_user(request))
+
+
+@router.post(
+    "/procurement/rounds/{round_id}/close",
+    response={200: RoundOut, **error_responses(400, 401, 403, 404, 422)},
+    operation_id="procurement_rounds_close",
+    summary="Close a demand round",
+)
+def rounds_close(request: HttpRequest, round_id: IdParam) -> DemandRound:
+    """Close an open round (no more entries)."""
+    round_ = _staff_round(request, round_id)
+    return actions.do_close_round(round_, acting_user=request_user(request))
+
+
+@router.get(
+    "/procurement/rounds/{round_id}/demand",
+    response={200: list[ItemDemandOut], **error_responses(401, 404, 422)},
+    operation_id="procurement_rounds_demand",
+    summary="Aggregated demand per item",
+)
+def rounds_demand(request: HttpRequest, round_id: IdParam) -> list[dict]:
+    """Totals per item. Members see figures only where enough members contributed (the disclosure rule)."""
+    user = request_user(request)
+    round_ = get_round_for_user(user, round_id)
+    council = DemandRound.objects.writable_by(user).filter(pk=round_.pk).exists()
+    if round_.status == DemandRound.Status.DRAFT and not council:
+        raise Http404("No such demand round.")
+    return [
+        {
+            "item_id": row.item.pk,
+            "line_number": row.item.line_number,
+            "description": row.item.description,
+            "unit": row.item.unit,
+            "total_quantity": row.total_quantity if row.disclosed else None,
+            "members": row.members if row.disclosed else None,
+            "weighted_average_current_price": row.weighted_price if row.disclosed else None,
+        }
+        for row in demand_by_item(round_, full=council)
+    ]
+
+
+@router.get(
+    "/procurement/rounds/{round_id}/entries",
+    response={200: list[EntryOut], **error_responses(401, 404, 422)},
+    operation_id="procurement_rounds_entries",
+    summary="List demand entries",
+)
+@paginate(LimitOffset)
+def rounds_entries(request: HttpRequest, round_id: IdParam, filters: Query[EntryFilter]) -> object:
+    """Entries you may read: your member's own; every member's for the consortium's staff."""
+    user = request_user(request)
+    round_ = get_round_for_user(user, round_id)
+    qs = DemandEntry.objects.visible_to(user).filter(item__round=round_)
+    if filters.member is not None:
+        qs = qs.filter(member_id=filters.member)
+    return qs.order_by("item__line_number", "member__name", "pk")
+
+
+@router.put(
+    "/procurement/rounds/{round_id}/items/{item_id}/entry",
+    response={200: EntryOut, **error_responses(400, 401, 403, 404, 422)},
+    operation_id="procurement_entries_put",
+    summary="Enter a member's demand for an item",
+)
+def entries_put(request: HttpRequest, round_id: IdParam, item_id: IdParam, payload: EntryIn) -> DemandEntry:
+    """Members' admins and staff enter or change their demand before the cut-off; refused after it."""
+    user = request_user(request)
+    round_ = get_round_for_user(user, round_id)
+    item = get_object_or_404(DemandItem, pk=item_id, round=round_)
+    pairs = grants_for(user).pairs(MEMBER_WRITE_ROLES)
+    if (round_.consortium_id, payload.member) not in pairs:
+        raise PermissionDenied("You may enter demand only for a member you are admin or staff of.")
+    member = Member.objects.get(pk=payload.member)
+    return actions.do_save_entry(
+        item,
+        member,
+        acting_user=user,
+        quantity=payload.quantity,
+        delivery_location=payload.delivery_location,
+        current_unit_price=payload.current_unit_price,
+        notes=payload.notes,
+    )
+
+
+@router.delete(
+    "/procurement/entries/{entry_id}",
+    response={204: None, **error_responses(400, 401, 403, 404, 422)},
+    operation_id="procurement_entries_delete",
+    summary="Withdraw a demand entry",
+)
+def entries_delete(request: HttpRequest, entry_id: IdParam) -> Status:
+    """Withdraw your member's demand for an item (before the cut-off)."""
+    from interlocal.procurement.queries import get_entry_for_user
+
+    user = request_user(request)
+    entry = get_entry_for_user(user, entry_id)
+    if not DemandEntry.objects.writable_by(user).filter(pk=entry.pk).exists():
+        raise PermissionDenied("Only the member's admins and staff withdraw its demand.")
+    actions.do_delete_entry(entry, acting_user=user)
+    return Status(204, None)
+
+
+# --- Solicitations --------------------------------------------------------------------------------
+
+
+@router.get(
+    "/procurement/public/solicitations",
+    response={200: list[SolicitationOut], **error_responses(422)},
+    auth=None,
+    operation_id="procurement_public_solicitations_list",
+    summary="List published solicitations (public)",
+)
+@paginate(LimitOffset)
+def public_list(request: HttpRequest, filters: Query[PublicFilter]) -> object:
+    """Anyone, without a token: published solicitations (open ones unless open_only=false)."""
+    qs = public_solicitations()
+    if filters.open_only:
+        qs = qs.open_for_bids()  # type: ignore[attr-defined]
+    if filters.q:
+        qs = qs.filter(Q(title__icontains=filters.q) | Q(reference_number__icontains=filters.q))
+    # Items and criteria of the page in two queries.
+    return qs.prefetch_related("items", "criteria").order_by("submission_deadline", "pk")
+
+
+@router.get(
+    "/procurement/public/solicitations/{solicitation_id}",
+    response={200: SolicitationOut, **error_responses(404, 422)},
+    auth=None,
+    operation_id="procurement_public_solicitations_get",
+    summary="Get a published solicitation (public)",
+)
+def public_get(request: HttpRequest, solicitation_id: IdParam) -> Solicitation:
+    """Anyone: one published solicitation; 404 for drafts."""
+    return public_solicitation(solicitation_id)
+
+
+@router.get(
+    "/procurement/solicitations",
+    response={200: list[SolicitationOut], **error_responses(401, 422)},
+    operation_id="procurement_solicitations_list",
+    summary="List your consortia's solicitations",
+)
+@paginate(LimitOffset)
+def solicitations_list(request: HttpRequest, filters: Query[SolicitationFilter]) -> object:
+    """Solicitations of your consortia, drafts included for the consortium's staff."""
+    user = request_user(request)
+    council = grants_for(user).consortia_wide(COUNCIL)
+    qs = Solicitation.objects.visible_to(user).filter(~Q(status="draft") | Q(consortium_id__in=council))
+    if filters.consortium is not None:
+        qs = qs.filter(consortium_id=filters.consortium)
+    if filters.status:
+        qs = qs.filter(status=filters.status)
+    return qs.prefetch_related("items", "criteria").order_by("-created_at", "-pk")
+
+
+@router.post(
+    "/procurement/solicitations",
+    response={201: SolicitationOut, **error_responses(400, 401, 403, 404, 422)},
+    operation_id="procurement_solicitations_create",
+    summary="Start a solicitation (draft)",
+)
+def solicitations_create(request: HttpRequest, payload: SolicitationIn) -> Status:
+    """Consortium staff start a draft, from a demand round (items copied with totals) or standalone."""
+    user = request_user(request)
+    consortium = get_consortium_for_user(user, payload.consortium)
+    if consortium.pk not in grants_for(user).consortia_wide(COUNCIL):
+        raise PermissionDenied("Only the consortium's staff issue solicitations.")
+    data = payload.model_dump(exclude={"consortium", "demand_round"}, exclude_none=True)
+    for name in ("questions_deadline", "submission_deadline", "opening_at"):
+        if name in data:
+            data[name] = _utc(data[name])
+    if payload.demand_round is not None:
+        round_ = get_round_for_user(user, payload.demand_round, write=True)
+        if round_.consortium_id != consortium.pk:
+            raise ValidationError({"demand_round": "That round belongs to another consortium."})
+        sol = actions.do_create_solicitation_from_round(round_, acting_user=user, **data)
+    else:
+        if "title" not in data:
+            raise ValidationError({"title": "A standalone solicitation needs a title."})
+        sol = actions.do_create_solicitation(consortium, acting_user=user, **data)
+    return Status(201, sol)
+
+
+@router.get(
+    "/procurement/solicitations/{solicitation_id}",
+    response={200: SolicitationOut, **error_responses(401, 404, 422)},
+    operation_id="procurement_solicitations_get",
+    summary="Get a solicitation",
+)
+def solicitations_get(request: HttpRequest, solicitation_id: IdParam) -> Solicitation:
+    """One solicitation of your consortia (drafts for the staff only)."""
+    user = request_user(request)
+    sol = get_solicitation_for_user(user, solicitation_id)
+    if (
+        sol.status == Solicitation.Status.DRAFT
+        and not Solicitation.objects.writable_by(user).filter(pk=sol.pk).exists()
+    ):
+        raise Http404("No such solicitation.")
+    return sol
+
+
+@router.post(
+    "/procurement/solicitations/{solicitation_id}/items",
+    response={201: SolicitationItemOut, **error_responses(400, 401, 403, 404, 422)},
+    operation_id="procurement_solicitations_items_add",
+    summary="Add an item to a draft solicitation",
+)
+def solicitations_items_add(
+    request: HttpRequest, solicitation_id: IdParam, payload: SolicitationItemIn
+) -> Status:
+    """Staff add a line to a draft."""
+    sol = _staff_solicitation(request, solicitation_id)
+    item = actions.do_add_solicitation_item(sol, acting_user=request_user(request), **payload.model_dump())
+    return Status(201, item)
+
+
+@router.post(
+    "/procurement/solicitations/{solicitation_id}/criteria",
+    response={201: CriterionOut, **error_responses(400, 401, 403, 404, 422)},
+    operation_id="procurement_solicitations_criteria_add",
+    summary="Add an evaluation criterion",
+)
+def solicitations_criteria_add(
+    request: HttpRequest, solicitation_id: IdParam, payload: CriterionIn
+) -> Status:
+    """Staff add a weighted criterion to a draft (weights must add up to 100 to publish)."""
+    sol = _staff_solicitation(request, solicitation_id)
+    return Status(
+        201, actions.do_add_criterion(sol, acting_user=request_user(request), **payload.model_dump())
+    )
+
+
+@router.post(
+    "/procurement/solicitations/{solicitation_id}/publish",
+    response={200: SolicitationOut, **error_responses(400, 401, 403, 404, 422)},
+    operation_id="procurement_solicitations_publish",
+    summary="Publish a solicitation",
+)
+def solicitations_publish(request: HttpRequest, solicitation_id: IdParam) -> Solicitation:
+    """Publish a draft: deadline in the future, opening at or after it, at least one item, criteria that add up."""
+    sol = _staff_solicitation(request, solicitation_id)
+    return actions.do_publish_solicitation(sol, acting_user=request_user(request))
+
+
+# --- Questions and addenda -----------------------------------------------------------------------
+
+
+@router.get(
+    "/procurement/solicitations/{solicitation_id}/questions",
+    response={200: list[QuestionOut], **error_responses(401, 404, 422)},
+    operation_id="procurement_questions_list",
+    summary="List questions and answers",
+)
+@paginate(LimitOffset)
+def questions_list(request: HttpRequest, solicitation_id: IdParam) -> object:
+    """Staff: every question. Vendors and others: published answers, plus a vendor's own questions."""
+    user = request_user(request)
+    staff = Solicitation.objects.writable_by(user).filter(pk=solicitation_id).exists()
+    if staff:
+        return VendorQuestion.objects.filter(solicitation_id=solicitation_id).order_by("asked_at", "pk")
+    sol = public_solicitation(solicitation_id)
+    vendor = vendor_of(user)
+    own = (
+        VendorQuestion.objects.filter(solicitation=sol, vendor=vendor)
+        if vendor
+        else VendorQuestion.objects.none()
+    )
+    return (public_questions(sol) | own).distinct().order_by("asked_at", "pk")
+
+
+@router.post(
+    "/procurement/solicitations/{solicitation_id}/questions",
+    response={201: QuestionOut, **error_responses(400, 401, 403, 404, 422)},
+    operation_id="procurement_questions_ask",
+    summary="Ask a question (vendors)",
+)
+def questions_ask(request: HttpRequest, solicitation_id: IdParam, payload: QuestionIn) -> Status:
+    """A vendor asks before the questions deadline; the published answer names nobody."""
+    vendor = _acting_vendor(request)
+    sol = public_solicitation(solicitation_id)
+    return Status(
+        201, actions.do_ask_question(sol, vendor, acting_user=request_user(request), text=payload.text)
+    )
+
+
+@router.post(
+    "/procurement/questions/{question_id}/answer",
+    response={200: QuestionOut, **error_responses(400, 401, 403, 404, 422)},
+    operation_id="procurement_questions_answer",
+    summary="Answer a question (staff)",
+)
+def questions_answer(request: HttpRequest, question_id: IdParam, payload: AnswerIn) -> VendorQuestion:
+    """Staff answer; publish=true shows it to every vendor without the asker's name."""
+    user = request_user(request)
+    question = get_question_for_user(user, question_id)
+    if not VendorQuestion.objects.writable_by(user).filter(pk=question.pk).exists():
+        raise PermissionDenied("Only the consortium's staff answer questions.")
+    return actions.do_answer_question(
+        question, acting_user=user, answer=payload.answer, publish=payload.publish
+    )
+
+
+@router.get(
+    "/procurement/solicitations/{solicitation_id}/addenda",
+    response={200: list[AddendumOut], **error_responses(401, 404, 422)},
+    operation_id="procurement_addenda_list",
+    summary="List addenda",
+)
+@paginate(LimitOffset)
+def addenda_list(request: HttpRequest, solicitation_id: IdParam) -> object:
+    """Addenda of a published solicitation (of a draft too, for its staff)."""
+    user = request_user(request)
+    if Solicitation.objects.writable_by(user).filter(pk=solicitation_id).exists():
+        return Addendum.objects.filter(solicitation_id=solicitation_id).order_by("number")
+    return Addendum.objects.filter(solicitation=public_solicitation(solicitation_id)).order_by("number")
+
+
+@router.get(
+    "/procurement/solicitations/{solicitation_id}/addenda/unacknowledged",
+    response={200: list[AddendumOut], **error_responses(401, 403, 404, 422)},
+    operation_id="procurement_addenda_unacknowledged",
+    summary="Addenda your company has not acknowledged",
+)
+@paginate(LimitOffset)
+def addenda_unacknowledged(request: HttpRequest, solicitation_id: IdParam) -> object:
+    """Vendors: what to acknowledge before bidding."""
+    vendor = _acting_vendor(request)
+    return unacknowledged_addenda(public_solicitation(solicitation_id), vendor)
+
+
+@router.post(
+    "/procurement/solicitations/{solicitation_id}/addenda",
+    response={201: AddendumOut, **error_responses(400, 401, 403, 404, 422)},
+    operation_id="procurement_addenda_issue",
+    summary="Issue an addendum (staff)",
+)
+def addenda_issue(request: HttpRequest, solicitation_id: IdParam, payload: AddendumIn) -> Status:
+    """Issue a numbered addendum (it may move the deadline and opening); following vendors are e-mailed."""
+    sol = _staff_solicitation(request, solicitation_id)
+    addendum = actions.do_issue_addendum(
+        sol,
+        acting_user=request_user(request),
+        title=payload.title,
+        body=payload.body,
+        submission_deadline=_utc(payload.submission_deadline),
+        opening_at=_utc(payload.opening_at),
+    )
+    return Status(201, addendum)
+
+
+@router.post(
+    "/procurement/addenda/{addendum_id}/acknowledge",
+    response={200: AcknowledgementOut, **error_responses(400, 401, 403, 404, 422)},
+    operation_id="procurement_addenda_acknowledge",
+    summary="Acknowledge an addendum (vendors)",
+)
+def addenda_acknowledge(request: HttpRequest, addendum_id: IdParam) -> dict:
+    """Your company acknowledges an addendum (repeating it changes nothing)."""
+    vendor = _acting_vendor(request)
+    addendum = get_object_or_404(
+        Addendum.objects.select_related("solicitation"),
+        pk=addendum_id,
+        solicitation__in=public_solicitations(),
+    )
+    ack = actions.do_acknowledge_addendum(addendum, vendor, acting_user=request_user(request))
+    return {"addendum_id": addendum.pk, "vendor_id": vendor.pk, "acknowledged_at": ack.acknowledged_at}
+
+
+@router.get(
+    "/procurement/vendor",
+    response={200: VendorOut, **error_responses(401, 403, 422)},
+    operation_id="procurement_vendor_me",
+    summary="The vendor company you act for",
+)
+def vendor_me(request: HttpRequest) -> dict:
+    """Vendors: your company's registration (status, verified e-mail, consortia)."""
+    vendor = _acting_vendor(request)
+    data = {f: getattr(vendor, f) for f in VendorOut.model_fields if f != "consortia"}
+    return {**data, "consortia": list(vendor.registrations.values_list("consortium_id", flat=True))}

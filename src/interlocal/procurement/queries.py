@@ -1,0 +1,221 @@
+"""Read paths for procurement planning: scoped accessors, aggregated demand, vendor views."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.db.models import Count, DecimalField, ExpressionWrapper, F, Q, QuerySet, Sum
+from django.http import Http404
+from django.utils.translation import gettext as _g
+
+from interlocal.lib.disclosure import publishable
+from interlocal.procurement.models import (
+    Addendum,
+    DemandEntry,
+    DemandItem,
+    DemandRound,
+    DemandRoundMember,
+    Solicitation,
+    Vendor,
+    VendorQuestion,
+    VendorUser,
+    vendor_ids_of,
+)
+from interlocal.tenancy.scoping import get_for_user
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from interlocal.accounts.models import User
+    from interlocal.tenancy.models import Member
+
+__all__ = [
+    "ItemDemand",
+    "demand_by_item",
+    "get_entry_for_user",
+    "get_question_for_user",
+    "get_round_for_user",
+    "get_solicitation_for_user",
+    "get_vendor_for_user",
+    "member_may_enter",
+    "public_questions",
+    "public_solicitation",
+    "public_solicitations",
+    "unacknowledged_addenda",
+    "vendor_of",
+]
+
+
+def get_round_for_user(user: Any, pk: int, *, write: bool = False) -> DemandRound:
+    """The demand round if `user` may see it (or run it, with write=True); else 404."""
+    return get_for_user(DemandRound.objects.select_related("consortium"), user, write=write, pk=pk)
+
+
+def get_entry_for_user(user: Any, pk: int, *, write: bool = False) -> DemandEntry:
+    """A member's demand entry if `user` may see it (or change it); else 404."""
+    qs = DemandEntry.objects.select_related("item__round__consortium", "member")
+    return get_for_user(qs, user, write=write, pk=pk)
+
+
+def get_solicitation_for_user(user: Any, pk: int, *, write: bool = False) -> Solicitation:
+    """The solicitation if `user` (a consortium person) may see it (or run it); else 404."""
+    qs = Solicitation.objects.select_related("consortium", "demand_round")
+    return get_for_user(qs, user, write=write, pk=pk)
+
+
+def get_question_for_user(user: Any, pk: int, *, write: bool = False) -> VendorQuestion:
+    """A vendor question, for the staff of the solicitation's consortium; else 404."""
+    qs = VendorQuestion.objects.select_related("solicitation__consortium", "vendor")
+    return get_for_user(qs, user, write=write, pk=pk)
+
+
+def get_vendor_for_user(user: Any, pk: int, *, write: bool = False) -> Vendor:
+    """The vendor if `user` works for it or staffs a consortium it registered with; else 404."""
+    qs = Vendor.objects.visible_to(user)
+    if write:
+        qs = qs.writable_by(user)
+    found = qs.filter(pk=pk).first()
+    if found is None:
+        raise Http404(_g("No such vendor."))
+    return found
+
+
+def vendor_of(user: User | AnonymousUser | None) -> Vendor | None:
+    """The (first active) vendor company `user` acts for, or None."""
+    ids = vendor_ids_of(user)
+    if not ids:
+        return None
+    return Vendor.objects.filter(pk__in=ids).order_by("pk").first()
+
+
+def vendor_role(user: Any, vendor: Vendor) -> str | None:
+    """`user`'s role (admin/user) at `vendor`, or None."""
+    if user is None or not user.is_authenticated:
+        return None
+    return (
+        VendorUser.objects.filter(vendor=vendor, user_id=user.pk, is_active=True)
+        .values_list("role", flat=True)
+        .first()
+    )
+
+
+# --- Demand -------------------------------------------------------------------------------------
+
+
+def member_may_enter(round_: DemandRound, member: Member | None) -> bool:
+    """Whether `member` takes part (invited or joined), which it must before entering demand."""
+    if member is None:
+        return False
+    return (
+        DemandRoundMember.objects.filter(round=round_, member=member)
+        .filter(Q(invited=True) | Q(joined=True))
+        .exists()
+    )
+
+
+@dataclass(frozen=True)
+class ItemDemand:
+    """Pooled demand for one item: total quantity, how many members, weighted average current price."""
+
+    item: DemandItem
+    total_quantity: Decimal
+    members: int
+    weighted_price: Decimal | None
+    current_spend: Decimal | None
+    disclosed: bool = True
+
+
+def demand_by_item(round_: DemandRound, *, full: bool) -> list[ItemDemand]:
+    """Aggregated demand per item, computed in the database (one query).
+
+    `full` (the council) sees every figure. Members see the totals only where at least k members
+    contributed (the platform's disclosure rule): a weighted price built from two towns would
+    reveal the other town's price to each of them.
+    """
+    priced = Q(entries__current_unit_price__isnull=False, entries__quantity__gt=0)
+    money: DecimalField = DecimalField(max_digits=36, decimal_places=8)
+    items = list(
+        DemandItem.objects.filter(round=round_)
+        .annotate(
+            total=Sum("entries__quantity"),
+            n=Count("entries", filter=Q(entries__quantity__gt=0)),
+            spend=Sum(
+                ExpressionWrapper(
+                    F("entries__quantity") * F("entries__current_unit_price"), output_field=money
+                ),
+                filter=priced,
+            ),
+            priced_quantity=Sum("entries__quantity", filter=priced),
+            n_priced=Count("entries", filter=priced),
+        )
+        .order_by("line_number")
+    )
+    if not full:
+        # Each item's figures are a different measure (its own quantities and prices), so the
+        # difference of two items' totals reveals nothing: the rule is applied item by item, not
+        # across pairs of items. Every member's figures are private, so only how many members
+        # contributed matters; the count comes from the same query (no row per entry is loaded).
+        k = settings.INTERLOCAL_MIN_AGGREGATE_MEMBERS
+        verdict: dict[int, bool] = {}
+        price_verdict: dict[int, bool] = {}
+        for item in items:
+            contributors = range(item.n)  # type: ignore[attr-defined]
+            verdict[item.pk] = publishable({item.pk: contributors}, private=contributors, k=k)[item.pk]
+            # The weighted price is built only from the members who gave a price.
+            priced_by = range(item.n_priced)  # type: ignore[attr-defined]
+            price_verdict[item.pk] = publishable({item.pk: priced_by}, private=priced_by, k=k)[item.pk]
+    result = []
+    for item in items:
+        spend = item.spend  # type: ignore[attr-defined]
+        priced_quantity = item.priced_quantity  # type: ignore[attr-defined]
+        weighted = (
+            (spend / priced_quantity).quantize(Decimal("0.0001"))
+            if spend is not None and priced_quantity
+            else None
+        )
+        if not full and not price_verdict[item.pk]:
+            weighted, spend = None, None
+        result.append(
+            ItemDemand(
+                item=item,
+                total_quantity=item.total or Decimal(0),  # type: ignore[attr-defined]
+                members=item.n,  # type: ignore[attr-defined]
+                weighted_price=weighted,
+                current_spend=spend.quantize(Decimal("0.01")) if spend is not None else None,
+                disclosed=True if full else verdict.get(item.pk, False),
+            )
+        )
+    return result
+
+
+# --- Solicitations: public and vendor views ------------------------------------------------------
+
+
+def public_solicitations() -> QuerySet[Solicitation]:
+    """Solicitations anyone may read (published at some point, never drafts)."""
+    return Solicitation.objects.public().select_related("consortium")
+
+
+def public_solicitation(pk: int) -> Solicitation:
+    """One public solicitation; 404 for drafts and missing ones."""
+    found = public_solicitations().filter(pk=pk).first()
+    if found is None:
+        raise Http404(_g("No such solicitation."))
+    return found
+
+
+def public_questions(solicitation: Solicitation) -> QuerySet[VendorQuestion]:
+    """Answered, published questions: what every vendor reads (never who asked)."""
+    return solicitation.questions.filter(published=True).exclude(answer="").order_by("answered_at", "pk")
+
+
+def unacknowledged_addenda(solicitation: Solicitation, vendor: Vendor) -> QuerySet[Addendum]:
+    """Addenda of `solicitation` that `vendor` has not acknowledged yet (a bid should wait for them)."""
+    return (
+        Addendum.objects.filter(solicitation=solicitation)
+        .exclude(acknowledgements__vendor=vendor)
+        .order_by("number")
+    )

@@ -1,0 +1,77 @@
+"""Query budgets for bidding lists (run by tests/test_query_budgets.py): the vendor's bids, the
+bid register, contracts (page and API) and the savings table."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from interlocal.procurement.models import Bid, Contract, ContractLine, Vendor
+from tests.procurement.factories_bidding import make_joint_purchase, make_vendor
+from tests.test_query_budgets import Budget
+
+
+def _base(world: Any) -> Any:
+    """One joint purchase and Acme (vince's company), made once per test."""
+    if not hasattr(world, "_bidding_base"):
+        jp = make_joint_purchase(world, reference="BUDGET-0")
+        vendor = make_vendor("Acme Budget", world.vince, world.capitol)
+        world._bidding_base = (jp, vendor)
+    return world._bidding_base
+
+
+def _bid(solicitation: Any, vendor: Vendor, key: str) -> Bid:
+    # Metadata only: list pages never read the ciphertext.
+    return Bid.objects.create(
+        solicitation=solicitation, vendor=vendor, idempotency_key=key, request_digest="0" * 64,
+        sealed_prices=b"\x01sealed", sealed_sha256="0" * 64, sealed_bytes=7, line_count=2,
+    )  # fmt: skip
+
+
+def _vendor_bids(world: Any, start: int, count: int) -> None:
+    _jp, vendor = _base(world)
+    for i in range(start, start + count):
+        jp = make_joint_purchase(world, reference=f"BUDGET-V{i}", members=("avon",))
+        _bid(jp.solicitation, vendor, f"k{i}")
+
+
+def _register_kwargs(world: Any) -> dict[str, Any]:
+    jp, _vendor = _base(world)
+    return {"pk": jp.solicitation.pk}
+
+
+def _register(world: Any, start: int, count: int) -> None:
+    jp, _vendor = _base(world)
+    for i in range(start, start + count):
+        vendor = Vendor.objects.create(
+            name=f"Bidder {i}", legal_id=f"B{i}", email=f"b{i}@x.example", status="active"
+        )
+        _bid(jp.solicitation, vendor, f"r{i}")
+
+
+def _contracts(world: Any, start: int, count: int) -> None:
+    jp, vendor = _base(world)
+    for i in range(start, start + count):
+        master = Contract.objects.create(
+            consortium=world.capitol, solicitation=jp.solicitation, vendor=vendor, kind="master",
+            reference=f"C-{i}", title=f"Contract {i}", start_date=dt.date(2027, 1, 1), end_date=dt.date(2027, 12, 31),
+        )  # fmt: skip
+        avon = Contract.objects.create(
+            consortium=world.capitol, solicitation=jp.solicitation, vendor=vendor, kind="member", member=world.avon,
+            master=master, reference=f"C-{i}-avon", title=f"Contract {i} Avon", start_date=dt.date(2027, 1, 1),
+            end_date=dt.date(2027, 12, 31),
+        )  # fmt: skip
+        ContractLine.objects.create(
+            contract=avon, item=jp.items[0], quantity=Decimal(10 + i), unit_price=Decimal(60),
+            previous_unit_price=Decimal(70),
+        )  # fmt: skip
+
+
+BUDGETS = [
+    Budget("procurement:vendor_bids", "vince", _vendor_bids, query={"per_page": 100}),
+    Budget("procurement:bids", "alice", _register, query={}, kwargs=_register_kwargs),
+    Budget("procurement:contracts", "alice", _contracts, query={}),
+    Budget("procurement:savings", "alice", _contracts, query={}),
+    Budget("GET /api/v1/procurement/contracts", "alice", _contracts),
+]
