@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from interlocal.assessment.engine.stats import Sorted, Summary, member_means, percentile_of, summarise
+from interlocal.lib.disclosure import atoms
 
 __all__ = [
     "CONCERN",
@@ -65,10 +66,14 @@ class Dataset:
 
     def area_answers(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Scaled answers as (member, area × 5 + dimension, value)."""
-        area = self.question_area[self.question]
-        dim = self.question_dimension[self.question]
-        keep = (area >= 0) & (dim >= 0)
-        return self.member[keep], (area * len(DIMENSIONS) + dim)[keep], self.value[keep]
+        figure_of = np.where(
+            (self.question_area >= 0) & (self.question_dimension >= 0),
+            self.question_area * len(DIMENSIONS) + self.question_dimension,
+            -1,
+        )
+        figure = figure_of[self.question]
+        keep = figure >= 0
+        return self.member[keep], figure[keep], self.value[keep]
 
 
 @dataclass
@@ -102,6 +107,7 @@ def _pairs(mean_a: np.ndarray, mean_b: np.ndarray) -> np.ndarray:
 def analyse(data: Dataset, groups: np.ndarray, *, k: int) -> Analysis:
     """Aggregates per group for every question, area dimension and matrix score, with suppression."""
     groups = np.asarray(groups, dtype=bool)
+    split = atoms(groups)  # the same groups for questions, areas and the matrix
     # Kept as given (not sorted): the pages read a member's own answers from it.
     question_answers = Sorted(data.member, data.question, data.value, data.n_questions)
     questions = summarise(
@@ -112,22 +118,29 @@ def analyse(data: Dataset, groups: np.ndarray, *, k: int) -> Analysis:
         data.private,
         n_figures=data.n_questions,
         k=k,
+        split=split,
     )
     n_ad = data.n_areas * len(DIMENSIONS)
     am, af, av = data.area_answers()
     scores = member_means(am, af, av, data.n_members, n_ad)  # (members, areas × 5)
-    areas = _summarise_matrix(scores, groups, data.private, k)
+    areas = _summarise_matrix(scores, groups, data.private, k, split)
     area_scores = scores.reshape(data.n_members, data.n_areas, len(DIMENSIONS))
     priority = _pairs(area_scores[:, :, PRESSING], area_scores[:, :, FUTURE])
     readiness = _pairs(area_scores[:, :, READINESS], area_scores[:, :, SHARING])
-    matrix = _summarise_matrix(np.concatenate([priority, readiness], axis=1), groups, data.private, k)
+    matrix = _summarise_matrix(np.concatenate([priority, readiness], axis=1), groups, data.private, k, split)
     return Analysis(questions, areas, matrix, area_scores, priority, readiness, question_answers)
 
 
-def _summarise_matrix(values: np.ndarray, groups: np.ndarray, private: np.ndarray, k: int) -> Summary:
+def _summarise_matrix(
+    values: np.ndarray,
+    groups: np.ndarray,
+    private: np.ndarray,
+    k: int,
+    split: tuple[np.ndarray, np.ndarray] | None = None,
+) -> Summary:
     """`summarise` over a (members × figures) matrix with NaN for missing."""
     m, f = np.nonzero(np.isfinite(values))
-    return summarise(m, f, values[m, f], groups, private, n_figures=values.shape[1], k=k)
+    return summarise(m, f, values[m, f], groups, private, n_figures=values.shape[1], k=k, split=split)
 
 
 def quadrant(
