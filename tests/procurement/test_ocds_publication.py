@@ -14,9 +14,12 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from interlocal.core.models import StoredFile
 from interlocal.procurement import publication
 from interlocal.procurement.actions import do_acknowledge_addendum, do_issue_addendum
 from interlocal.procurement.actions_bidding import (
@@ -26,7 +29,14 @@ from interlocal.procurement.actions_bidding import (
     do_piggyback,
     do_submit_bid,
 )
-from interlocal.procurement.models import Addendum, Contract, ContractAmendment, DemandRound, Solicitation
+from interlocal.procurement.models import (
+    Addendum,
+    Contract,
+    ContractAmendment,
+    DemandRound,
+    Solicitation,
+    SolicitationDocument,
+)
 from interlocal.procurement.ocds import (
     build_releases,
     codelist,
@@ -436,3 +446,53 @@ def test_build_releases_of_a_planning_only_round(world, clock):
     [planning] = build_releases(process)
     assert planning["tag"] == ["planning"] and planning["tender"]["status"] == "planning"
     assert validation_errors(planning, "release") == []
+
+
+# --- the bulk export ----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def more_processes(world, clock, everything):
+    """…plus a public and a private document, a re-tender from the same round, a standalone
+    solicitation and a planning-only round: every kind of process, for the chunked export."""
+    sol = everything.solicitation
+    for n, public in ((1, True), (2, False)):
+        stored = StoredFile.objects.create(
+            file=f"doc{n}.pdf", original_name=f"doc{n}.pdf", size=1, sha256="0" * 64, consortium=world.capitol
+        )
+        SolicitationDocument.objects.create(
+            solicitation=sol, title=f"Document {n}", file=stored, public=public,
+            created_at=T0 - dt.timedelta(days=40 if public else 1),
+        )  # fmt: skip
+    make_solicitation(world.capitol, reference_number="IFB-2027-002", demand_round=everything.round)
+    make_solicitation(
+        world.capitol, reference_number="IFB-9", title="Laptops", questions_deadline=T0 + dt.timedelta(days=3)
+    )
+    DemandRound.objects.create(
+        consortium=world.capitol, title="Laptops 2028", status=DemandRound.Status.OPEN,
+        cut_off_at=T0 + dt.timedelta(days=9), opened_at=T0,
+    )  # fmt: skip
+    return everything
+
+
+@pytest.mark.parametrize("chunk", [1, 2, 1000])
+def test_the_chunked_export_agrees_with_each_process_read_alone(more_processes, monkeypatch, chunk):
+    monkeypatch.setattr(publication, "CHUNK", chunk)
+    releases = _export()
+    ocids = list(dict.fromkeys(r["ocid"] for r in releases))
+    assert len(ocids) == 4 and len({(r["ocid"], r["id"]) for r in releases}) == len(releases)
+    alone = [release for ocid in ocids for release in build_releases(publication.process_for_ocid(ocid))]
+    assert releases == alone
+    assert validation_errors(release_package(releases, **publication.package_header())) == []
+    text = json.dumps(releases)
+    assert "Document 1" in text and "Document 2" not in text  # only public documents
+
+
+def test_the_export_reads_a_fixed_number_of_queries(world, more_processes):
+    with CaptureQueriesContext(connection) as few:
+        _export()
+    for n in range(5):
+        make_solicitation(world.capitol, reference_number=f"IFB-X{n}", title=f"Chairs {n}")
+    with CaptureQueriesContext(connection) as more:
+        releases = _export()
+    assert len({r["ocid"] for r in releases}) == 9 and len(more) == len(few)
