@@ -195,7 +195,7 @@ def build(n: int) -> Consortium:
 
 def export(consortium_id: int, path: str) -> None:
     """Stream the release package to `path`; print the figures (child process)."""
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     count = size = 0
     with open(path, "w", encoding="utf-8") as f:
         for chunk in stream_release_package(
@@ -204,15 +204,16 @@ def export(consortium_id: int, path: str) -> None:
             f.write(chunk)
             count += 1
             size += len(chunk)
-    elapsed = time.perf_counter() - started
+    elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
     # ru_maxrss survives fork+exec on Linux (the child starts with the builder's peak), so the
     # export's own peak is read from VmHWM, which exec resets; ru_maxrss is printed for reference.
     status = Path("/proc/self/status").read_text().splitlines()
     hwm = next(int(line.split()[1]) for line in status if line.startswith("VmHWM"))
     maxrss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     print(
-        f"{count - 2} releases, {size / 1e6:.0f} MB, {elapsed:.1f} s, "
-        f"peak RSS {hwm / 1024:.0f} MB (VmHWM; ru_maxrss {maxrss / 1024:.0f} MB)",
+        f"{count - 2} releases, {size / 1e6:.0f} MB, {elapsed:.1f} s wall, {cpu:.1f} s CPU, "
+        f"peak RSS {hwm / 1024:.0f} MB (VmHWM; ru_maxrss {maxrss / 1024:.0f} MB); "
+        f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}",
         flush=True,
     )
 
