@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from interlocal.procurement.actions_bidding import DocumentUpload, do_award, do_open_bids, do_submit_bid
 from interlocal.procurement.models import Bid, Contract, Solicitation
+from interlocal.tenancy.models import Member
 from tests.isolation.registry import CAPITOL, CAPITOL_NON_VENDOR, COUNCIL, SCOPED, SCOPED_LIST, Route, Target
 from tests.procurement.factories_bidding import make_joint_purchase, make_vendor
 
@@ -145,6 +146,21 @@ def master_api(world: Any) -> Target:
     return Target(kwargs={"contract_id": master.pk}, objects=[master], marker=TITLE_MARKER)
 
 
+def open_master_list(world: Any) -> Target:
+    """A master offered to other public bodies: still nobody outside Capitol Region who does not
+    act for a public body (pat, a consortium admin elsewhere) may see it."""
+    _jp, master = _awarded(world)
+    Contract.objects.filter(pk=master.pk).update(allow_other_public_bodies=True)
+    return Target(objects=[master], marker=TITLE_MARKER)
+
+
+def master_users_api(world: Any) -> Target:
+    """Who buys under a master (Avon, renamed to carry the marker, and Bolton)."""
+    _jp, master = _awarded(world)
+    Member.objects.filter(pk=world.avon.pk).update(name="Avon ISO-MARKER-USERS")
+    return Target(kwargs={"contract_id": master.pk}, objects=[master], marker="ISO-MARKER-USERS")
+
+
 def joinable_master(world: Any) -> Target:
     """A master nobody buys under yet: Avon's and Bolton's writers may join it."""
     _jp, master = _awarded(world)
@@ -240,6 +256,17 @@ ROUTES = [
     Route("procurement:contracts", SCOPED_LIST, allowed=CAPITOL, build=master_list),
     Route("procurement:contract_detail", SCOPED, allowed=MEMBER_CONTRACT, build=avon_contract),
     Route(
+        "procurement:cooperative_contracts", SCOPED_LIST, allowed=CAPITOL_NON_VENDOR, build=open_master_list
+    ),
+    Route(
+        "procurement:contract_openness",
+        SCOPED,
+        allowed=COUNCIL,
+        build=master,
+        methods=("POST",),
+        payload={"allow_other_public_bodies": "on"},
+    ),
+    Route(
         "procurement:contract_join",
         SCOPED,
         allowed=AVON_WRITERS_ANYWHERE,
@@ -330,6 +357,26 @@ ROUTES = [
         SCOPED,
         allowed=MEMBER_CONTRACT,
         build=avon_contract_api,
+    ),
+    Route(
+        "GET /api/v1/procurement/cooperative-contracts",
+        SCOPED_LIST,
+        allowed=CAPITOL_NON_VENDOR,
+        build=open_master_list,
+    ),
+    Route(
+        "GET /api/v1/procurement/contracts/{contract_id}/users",
+        SCOPED,
+        allowed=CAPITOL,
+        build=master_users_api,
+    ),
+    Route(
+        "POST /api/v1/procurement/contracts/{contract_id}/openness",
+        SCOPED,
+        allowed=COUNCIL,
+        build=master_api,
+        methods=("POST",),
+        payload={"allow_other_public_bodies": True},
     ),
     Route(
         "POST /api/v1/procurement/contracts/{contract_id}/join",

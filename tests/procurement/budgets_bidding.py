@@ -68,10 +68,34 @@ def _contracts(world: Any, start: int, count: int) -> None:
         )  # fmt: skip
 
 
+def _master_kwargs(world: Any) -> dict[str, Any]:
+    jp, vendor = _base(world)
+    master = Contract.objects.filter(reference="USERS-MASTER").first() or Contract.objects.create(
+        consortium=world.capitol, solicitation=jp.solicitation, vendor=vendor, kind="master",
+        reference="USERS-MASTER", title="Users master", start_date=dt.date(2027, 1, 1), end_date=dt.date(2027, 12, 31),
+    )  # fmt: skip
+    return {"contract_id": master.pk}
+
+
+def _users(world: Any, start: int, count: int) -> None:
+    """Member contracts under one master, alternately a member's and an outside body's."""
+    master = Contract.objects.get(pk=_master_kwargs(world)["contract_id"])
+    for i in range(start, start + count):
+        member = world.avon if i % 2 else world.airdrie
+        Contract.objects.create(
+            consortium=world.capitol, solicitation=master.solicitation, vendor=master.vendor, kind="piggyback",
+            member=member, master=master, reference=f"U-{i}", title=f"User {i}", start_date=dt.date(2027, 1, 1),
+            end_date=dt.date(2027, 12, 31),
+        )  # fmt: skip
+
+
 BUDGETS = [
     Budget("procurement:vendor_bids", "vince", _vendor_bids, query={"per_page": 100}),
     Budget("procurement:bids", "alice", _register, query={}, kwargs=_register_kwargs),
     Budget("procurement:contracts", "alice", _contracts, query={}),
     Budget("procurement:savings", "alice", _contracts, query={}),
     Budget("GET /api/v1/procurement/contracts", "alice", _contracts),
+    Budget("procurement:cooperative_contracts", "alice", _contracts, query={"per_page": 100}),
+    Budget("GET /api/v1/procurement/cooperative-contracts", "alice", _contracts),
+    Budget("GET /api/v1/procurement/contracts/{contract_id}/users", "alice", _users, kwargs=_master_kwargs),
 ]

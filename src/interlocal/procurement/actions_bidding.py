@@ -875,7 +875,13 @@ def do_award(
 
 
 def _member_contract(
-    master: Contract, member: Member, lines: list[ContractLine], kind: str, user: User
+    master: Contract,
+    member: Member,
+    lines: list[ContractLine],
+    kind: str,
+    user: User,
+    *,
+    outside: bool = False,
 ) -> Contract:
     contract = Contract.objects.create(
         consortium_id=master.consortium_id,
@@ -902,7 +908,10 @@ def _member_contract(
     contract.value = sum((cl.quantity * cl.unit_price for cl in lines), Decimal(0))
     contract.save(update_fields=["value"])
     # The member's previous prices are confidential: the trail keeps the contract, not them.
-    audit.record(user, f"procurement.contract.{kind}_created", contract, after=audit.snapshot(contract))
+    after = audit.snapshot(contract)
+    if outside:
+        after["outside_public_body"] = True
+    audit.record(user, f"procurement.contract.{kind}_created", contract, after=after)
     return contract
 
 
@@ -925,17 +934,8 @@ def _notify_award(solicitation: Solicitation, winners: set[int]) -> None:
         )
 
 
-@transaction.atomic
-def do_piggyback(
-    master: Contract,
-    *,
-    member: Member,
-    acting_user: User,
-    quantities: Mapping[int, Any],
-    previous_prices: Mapping[int, Any] | None = None,
-) -> Contract:
-    """A member joins an active cooperative contract: its own contract under the master, at the
-    master's prices, for the quantities it needs."""
+def _piggyback_refusal(master: Contract, member: Member, user: User) -> tuple[str, Exception] | None:
+    """Why `user` may not join `master` for `member` (reason for the trail, error), or None."""
     from interlocal.tenancy.roles import MEMBER_WRITE_ROLES
     from interlocal.tenancy.scoping import grants_for
 
@@ -944,11 +944,61 @@ def do_piggyback(
         or master.status != Contract.Status.ACTIVE
         or master.end_date < timezone.localdate()
     ):
-        raise ValidationError(_g("Only an active master contract can be joined."))
-    allowed_pairs = grants_for(acting_user).pairs(MEMBER_WRITE_ROLES)
-    if (master.consortium_id, member.pk) not in allowed_pairs:
-        _refuse(acting_user, "procurement.contract.piggyback_refused", master, reason="not_member_writer")
-        raise PermissionDenied(_g("You cannot sign contracts for that member."))
+        return "not_active", ValidationError(_g("Only an active master contract can be joined."))
+    pairs = grants_for(user).pairs(MEMBER_WRITE_ROLES)
+    if (master.consortium_id, member.pk) in pairs:
+        return None
+    if member.pk not in {m for _c, m in pairs}:
+        return "not_member_writer", PermissionDenied(_g("You cannot sign contracts for that member."))
+    if not master.allow_other_public_bodies:
+        # Acting for this body through another consortium: only a master offered to other public
+        # bodies may be joined that way.
+        return "closed_to_other_public_bodies", PermissionDenied(
+            _g("This contract is open to members of its consortium only.")
+        )
+    return None
+
+
+def do_piggyback(
+    master: Contract,
+    *,
+    member: Member,
+    acting_user: User,
+    quantities: Mapping[int, Any],
+    previous_prices: Mapping[int, Any] | None = None,
+) -> Contract:
+    """A member, or another public body where the master allows it, joins an active cooperative
+    contract: its own contract under the master, at the master's prices, for the quantities it
+    needs. A refusal is audited (`procurement.contract.piggyback_refused`)."""
+    refusal = _piggyback_refusal(master, member, acting_user)
+    if refusal is not None:
+        reason, error = refusal
+        _refuse(
+            acting_user,
+            "procurement.contract.piggyback_refused",
+            master,
+            reason=reason,
+            details={"member_id": member.pk},
+        )
+        raise error
+    return _piggyback(master, member, acting_user, quantities, previous_prices or {})
+
+
+@transaction.atomic
+def _piggyback(
+    master: Contract,
+    member: Member,
+    acting_user: User,
+    quantities: Mapping[int, Any],
+    previous_prices: Mapping[int, Any],
+) -> Contract:
+    from interlocal.procurement.queries_bidding import is_outside_body
+
+    master = Contract.objects.select_for_update().get(pk=master.pk)
+    refusal = _piggyback_refusal(master, member, acting_user)  # again, under the lock
+    if refusal is not None:
+        raise refusal[1]
+    outside = is_outside_body(master.consortium_id, member.pk)
     if master.member_contracts.filter(member=member, status=Contract.Status.ACTIVE).exists():
         raise ValidationError(_g("%(member)s already buys under this contract.") % {"member": member.name})
     master_lines = {cl.item_id: cl for cl in master.lines.select_related("item")}
@@ -963,7 +1013,7 @@ def do_piggyback(
             errors[f"quantities.{raw_item}"] = [_g("That item is not part of this contract.")]
             continue
         qty = _decimal_or_error(raw_qty, f"quantities.{raw_item}", errors, places=4, label=str(ml.item))
-        prev_raw = (previous_prices or {}).get(item_id)
+        prev_raw = previous_prices.get(item_id)
         prev = None
         if prev_raw not in (None, ""):
             prev = _decimal_or_error(
@@ -977,7 +1027,29 @@ def do_piggyback(
         raise ValidationError(errors)
     if not lines:
         raise ValidationError({"quantities": [_g("Enter a quantity for at least one item.")]})
-    return _member_contract(master, member, lines, Contract.Kind.PIGGYBACK, acting_user)
+    return _member_contract(master, member, lines, Contract.Kind.PIGGYBACK, acting_user, outside=outside)
+
+
+@transaction.atomic
+def do_set_contract_openness(contract: Contract, *, allow: bool, acting_user: User) -> Contract:
+    """Open a master contract to piggybacking by public bodies outside the consortium, or close it
+    (contracts already signed under it stay)."""
+    locked = Contract.objects.select_for_update().get(pk=contract.pk)
+    if not locked.is_master:
+        raise ValidationError(_g("Only a master contract can be offered to other public bodies."))
+    if locked.allow_other_public_bodies == allow:
+        return locked
+    before = audit.snapshot(locked, ["allow_other_public_bodies"])
+    locked.allow_other_public_bodies = allow
+    locked.save(update_fields=["allow_other_public_bodies"])
+    audit.record(
+        acting_user,
+        "procurement.contract.openness_changed",
+        locked,
+        before=before,
+        after=audit.snapshot(locked, ["allow_other_public_bodies"]),
+    )
+    return locked
 
 
 def _decimal_or_error(

@@ -13,6 +13,7 @@ import datetime as dt
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
@@ -36,6 +37,7 @@ from interlocal.procurement.actions_bidding import (
     do_open_bids,
     do_piggyback,
     do_score_bid,
+    do_set_contract_openness,
     do_submit_bid,
     do_withdraw_bid,
 )
@@ -49,6 +51,8 @@ from interlocal.procurement.models import (
 )
 from interlocal.procurement.queries import get_solicitation_for_user, public_solicitation
 from interlocal.procurement.queries_bidding import (
+    contract_users,
+    cooperative_contracts,
     get_bid_for_user,
     get_contract_for_user,
     is_council_of,
@@ -281,6 +285,9 @@ class ContractOut(Schema):
     end_date: dt.date
     renewals_allowed: int
     renewals_used: int
+    allow_other_public_bodies: bool = Field(
+        ..., description="A master offered to public bodies outside its consortium (piggybacking)."
+    )
     lines: list[ContractLineOut]
 
     @staticmethod
@@ -314,6 +321,72 @@ def _contracts() -> object:
 class ContractFilter(Schema):
     kind: str | None = optional(max_length=10, description="master, member or piggyback.")
     solicitation: IdFilter | None = optional(description="Only contracts of this solicitation.")
+
+
+class CooperativeContractOut(Schema):
+    """An active master contract you may join (piggyback), with its items and prices."""
+
+    id: int
+    reference: str
+    title: str
+    consortium_id: int
+    consortium_name: str
+    own_consortium: bool = Field(..., description="You hold a role in the contract's consortium.")
+    allow_other_public_bodies: bool
+    vendor_id: int
+    vendor_name: str
+    currency: str
+    start_date: dt.date
+    end_date: dt.date
+    lines: list[ContractLineOut]
+
+    @staticmethod
+    def resolve_consortium_name(obj: Contract) -> str:
+        return obj.consortium.name
+
+    @staticmethod
+    def resolve_vendor_name(obj: Contract) -> str:
+        return obj.vendor.name
+
+    @staticmethod
+    def resolve_lines(obj: Contract) -> list:
+        return ContractOut.resolve_lines(obj)
+
+
+class CooperativeContractFilter(Schema):
+    q: SafeStr | None = optional(
+        max_length=100, description="Text in the reference, title, vendor or consortium."
+    )
+    consortium: IdFilter | None = optional(description="Only this consortium's contracts (id).")
+    open_to_other_public_bodies: bool | None = optional(
+        description="true: only contracts offered to public bodies outside their consortium."
+    )
+
+
+class ContractOpennessIn(InputSchema):
+    allow_other_public_bodies: bool = Field(
+        ..., description="Whether public bodies outside the consortium may join this master contract."
+    )
+
+
+class ContractUserOut(Schema):
+    """A contract under a master: who buys under it and how."""
+
+    id: int
+    member_id: int
+    member_name: str
+    kind: str = Field(..., description="member (joint award) or piggyback.")
+    status: str
+    start_date: dt.date
+    outside_public_body: bool = Field(..., description="The member is not a participant of the consortium.")
+
+    @staticmethod
+    def resolve_member_name(obj: Contract) -> str:
+        return obj.member.name if obj.member is not None else ""
+
+    @staticmethod
+    def resolve_outside_public_body(obj: Contract) -> bool:
+        return bool(getattr(obj, "outside", False))
 
 
 class PiggybackIn(InputSchema):
@@ -618,6 +691,69 @@ def procurement_contracts_get(request: HttpRequest, contract_id: IdParam) -> obj
     return _contracts().get(pk=contract.pk)  # type: ignore[attr-defined]
 
 
+@router.get(
+    "/procurement/cooperative-contracts",
+    response={200: list[CooperativeContractOut], **error_responses(401, 403, 422)},
+    operation_id="procurement_cooperative_contracts_list",
+    summary="List cooperative contracts you may join",
+)
+@paginate(LimitOffset)
+def procurement_cooperative_contracts_list(
+    request: HttpRequest, filters: Query[CooperativeContractFilter]
+) -> object:
+    """Active master contracts of your consortia and, if you act for a public body, other
+    consortia's masters offered to other public bodies."""
+    user = request_user(request)
+    if not grants_for(user).consortia(CONSORTIUM_READ_ROLES):
+        raise PermissionDenied("Cooperative contracts are for consortium members and public bodies.")
+    # The lines and their items of the page in one more query.
+    qs = cooperative_contracts(user).prefetch_related("lines__item")
+    if filters.q:
+        qs = qs.filter(
+            Q(reference__icontains=filters.q)
+            | Q(title__icontains=filters.q)
+            | Q(vendor__name__icontains=filters.q)
+            | Q(consortium__name__icontains=filters.q)
+        )
+    if filters.consortium is not None:
+        qs = qs.filter(consortium_id=filters.consortium)
+    if filters.open_to_other_public_bodies is not None:
+        qs = qs.filter(allow_other_public_bodies=filters.open_to_other_public_bodies)
+    return qs.order_by("end_date", "reference", "pk")
+
+
+@router.get(
+    "/procurement/contracts/{contract_id}/users",
+    response={200: list[ContractUserOut], **error_responses(401, 404, 422)},
+    operation_id="procurement_contracts_users_list",
+    summary="List who buys under a master contract",
+)
+@paginate(LimitOffset)
+def procurement_contracts_users_list(request: HttpRequest, contract_id: IdParam) -> object:
+    """Within the consortium, every member's contract under the master (outside public bodies
+    marked); for an outside public body, its own."""
+    user = request_user(request)
+    master = get_contract_for_user(user, contract_id)
+    return contract_users(user, master) if master.is_master else Contract.objects.none()
+
+
+@router.post(
+    "/procurement/contracts/{contract_id}/openness",
+    response={200: ContractOut, **error_responses(401, 403, 404, 422)},
+    operation_id="procurement_contracts_openness",
+    summary="Open a master contract to other public bodies, or close it",
+)
+def procurement_contracts_openness(
+    request: HttpRequest, contract_id: IdParam, payload: ContractOpennessIn
+) -> object:
+    """The consortium's admins and staff decide whether public bodies outside the consortium may
+    join a master contract."""
+    user = request_user(request)
+    contract = get_contract_for_user(user, contract_id, write=True)
+    do_set_contract_openness(contract, allow=payload.allow_other_public_bodies, acting_user=user)
+    return _contracts().get(pk=contract.pk)  # type: ignore[attr-defined]
+
+
 @router.post(
     "/procurement/contracts/{contract_id}/join",
     response={201: ContractOut, **error_responses(400, 401, 403, 404, 422)},
@@ -625,7 +761,8 @@ def procurement_contracts_get(request: HttpRequest, contract_id: IdParam) -> obj
     summary="Join a cooperative contract (piggyback)",
 )
 def procurement_contracts_join(request: HttpRequest, contract_id: IdParam, payload: PiggybackIn) -> object:
-    """Your member's own contract under an active master, at the master's prices."""
+    """Your member's own contract under an active master, at the master's prices; a public body
+    outside the consortium may join a master offered to other public bodies."""
     user = request_user(request)
     master = get_contract_for_user(user, contract_id)
     member = Member.objects.filter(pk=payload.member_id).first()

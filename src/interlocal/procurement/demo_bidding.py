@@ -21,7 +21,13 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from interlocal.procurement.actions_bidding import do_award, do_open_bids, do_piggyback, do_submit_bid
+from interlocal.procurement.actions_bidding import (
+    do_award,
+    do_open_bids,
+    do_piggyback,
+    do_set_contract_openness,
+    do_submit_bid,
+)
 from interlocal.procurement.models import Award, Contract, Solicitation, Vendor, VendorUser
 from interlocal.tenancy.models import Consortium, ConsortiumMember, Member, Membership
 
@@ -122,6 +128,9 @@ def load(stdout: Any = None) -> list[Any]:
     diesel_master = Contract.objects.filter(
         solicitation=sol, kind=Contract.Kind.MASTER, lines__item=items[1]
     ).first()
+    if diesel_master is not None:
+        # Other consortia's towns may piggyback on the diesel contract too.
+        do_set_contract_openness(diesel_master, allow=True, acting_user=sam)
     if member is not None and diesel_master is not None:
         from interlocal.tenancy.actions import do_grant_role
         from interlocal.tenancy.demo import DemoLogin

@@ -176,6 +176,19 @@ class PiggybackForm(forms.Form):
         return {line.item_id: self.cleaned_data.get(f"prev_{line.item_id}", "") for line in self.lines}
 
 
+class OpennessForm(forms.Form):
+    """Whether public bodies outside the consortium may piggyback on a master contract."""
+
+    allow_other_public_bodies = forms.BooleanField(
+        label=_("Open to public bodies outside the consortium"),
+        required=False,
+        help_text=_(
+            "They see this contract's items and prices (not who uses it) and may join it with "
+            "their own contract."
+        ),
+    )
+
+
 class AmendmentForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=ContractAmendment.Kind.choices)
     description = forms.CharField(

@@ -8,8 +8,22 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.db.models import DecimalField, ExpressionWrapper, F, QuerySet, Sum
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    DecimalField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.functions import ExtractYear
+from django.utils import timezone
 
 from interlocal.lib.disclosure import publishable
 from interlocal.procurement.models import (
@@ -20,8 +34,10 @@ from interlocal.procurement.models import (
     ContractLine,
     Solicitation,
     currency_decimals,
+    vendor_ids_of,
 )
-from interlocal.tenancy.roles import CONSORTIUM_WRITE_ROLES
+from interlocal.tenancy.models import ConsortiumMember, Member
+from interlocal.tenancy.roles import CONSORTIUM_READ_ROLES, CONSORTIUM_WRITE_ROLES, MEMBER_WRITE_ROLES
 from interlocal.tenancy.scoping import get_for_user, grants_for
 
 if TYPE_CHECKING:
@@ -32,10 +48,14 @@ __all__ = [
     "SavingsSummary",
     "bids_of",
     "contract_lines_with_savings",
+    "contract_users",
+    "cooperative_contracts",
     "get_bid_document_for_user",
     "get_bid_for_user",
     "get_contract_for_user",
     "is_council_of",
+    "is_outside_body",
+    "members_who_may_join",
     "savings_summary",
     "tabulation_of",
 ]
@@ -65,6 +85,77 @@ def get_contract_for_user(user: Any, pk: int, *, write: bool = False) -> Contrac
     """A contract the person may see (members: masters and their own; vendors: theirs); else 404."""
     qs = Contract.objects.select_related("consortium", "member", "vendor", "solicitation", "master")
     return get_for_user(qs, user, write=write, pk=pk)
+
+
+# --- Cooperative contracts and piggybacking -----------------------------------------------------------
+def is_outside_body(consortium_id: int, member_id: int) -> bool:
+    """Whether the member is not an active participant of the consortium (another public body)."""
+    return not ConsortiumMember.objects.filter(
+        consortium_id=consortium_id, member_id=member_id, is_active=True
+    ).exists()
+
+
+def cooperative_contracts(user: Any, *, day: Any = None) -> QuerySet[Contract]:
+    """Active master contracts not yet ended (the ones that may be joined) that `user` may see: all of their own consortia's, and
+    other consortia's masters offered to other public bodies (for people acting for a public
+    body; the scoping rule `offered_to_public_bodies` decides). Each row is annotated with
+    `own_consortium` (the person has a role in the master's consortium)."""
+    own = grants_for(user).consortia(CONSORTIUM_READ_ROLES)
+    day = day or timezone.localdate()
+    # Rows show the consortium's and vendor's names.
+    return (
+        Contract.objects.visible_to(user)
+        .masters()
+        .filter(status=Contract.Status.ACTIVE, end_date__gte=day)
+        .select_related("consortium", "vendor")
+        .annotate(
+            own_consortium=Case(
+                When(consortium_id__in=own, then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            )
+        )
+    )
+
+
+def members_who_may_join(user: Any, master: Contract) -> list[Member]:
+    """The members `user` may sign a piggyback contract for under `master`: members they act for
+    (admin or staff) in the master's consortium and, when the master is open to other public
+    bodies, members they act for anywhere; less those already buying under it."""
+    if (
+        not master.is_master
+        or master.status != Contract.Status.ACTIVE
+        or master.end_date < timezone.localdate()
+    ):
+        return []
+    pairs = grants_for(user).pairs(MEMBER_WRITE_ROLES)
+    ids = {m for c, m in pairs if c == master.consortium_id or master.allow_other_public_bodies}
+    if not ids:
+        return []
+    taken = master.member_contracts.filter(status=Contract.Status.ACTIVE).values("member_id")
+    return list(Member.objects.filter(pk__in=ids).exclude(pk__in=taken).order_by("name"))
+
+
+def contract_users(user: Any, master: Contract) -> QuerySet[Contract]:
+    """Who buys under a master, annotated with `lines_n` and `outside` (an outside public body).
+
+    Within the master's consortium (and for its vendor) who buys under it is no secret; anyone
+    else (an outside public body) sees only the contracts scoping gives them: their own."""
+    grants = grants_for(user)
+    qs = master.member_contracts.all()
+    if master.consortium_id not in grants.consortia(CONSORTIUM_READ_ROLES) and (
+        master.vendor_id not in vendor_ids_of(user)
+    ):
+        qs = Contract.objects.visible_to(user).filter(master=master)
+    participant = ConsortiumMember.objects.filter(
+        consortium_id=OuterRef("consortium_id"), member_id=OuterRef("member_id"), is_active=True
+    )
+    # Rows show the member's name.
+    return (
+        qs.select_related("member")
+        .annotate(lines_n=Count("lines"), outside=~Exists(participant))
+        .order_by("member__name", "pk")
+    )
 
 
 def bids_of(solicitation: Solicitation, user: Any) -> QuerySet[Bid]:

@@ -21,8 +21,10 @@ urlpatterns: list = [
     path("bids/<int:pk>/score/", v.bid_score, name="bid_score"),
     # contracts and savings
     path("contracts/", v.contracts, name="contracts"),
+    path("contracts/cooperative/", v.cooperative_contracts, name="cooperative_contracts"),
     path("contracts/<int:pk>/", v.contract_detail, name="contract_detail"),
     path("contracts/<int:pk>/join/", v.contract_join, name="contract_join"),
+    path("contracts/<int:pk>/openness/", v.contract_openness, name="contract_openness"),
     path("contracts/<int:pk>/amend/", v.contract_amend, name="contract_amend"),
     path("contracts/<int:pk>/documents/", v.contract_document_add, name="contract_document_add"),
     path("savings/", v.savings, name="savings"),

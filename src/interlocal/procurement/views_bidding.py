@@ -14,7 +14,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -33,6 +32,7 @@ from interlocal.procurement.actions_bidding import (
     do_open_bids,
     do_piggyback,
     do_score_bid,
+    do_set_contract_openness,
     do_submit_bid,
     do_withdraw_bid,
     read_bid_document,
@@ -43,6 +43,7 @@ from interlocal.procurement.forms_bidding import (
     AwardForm,
     BidForm,
     ContractDocumentForm,
+    OpennessForm,
     PiggybackForm,
     ResponsivenessForm,
     ScoreForm,
@@ -60,15 +61,17 @@ from interlocal.procurement.queries import get_solicitation_for_user, public_sol
 from interlocal.procurement.queries_bidding import (
     bids_of,
     contract_lines_with_savings,
+    contract_users,
     get_bid_document_for_user,
     get_bid_for_user,
     get_contract_for_user,
     is_council_of,
+    members_who_may_join,
     savings_summary,
     tabulation_of,
 )
-from interlocal.tenancy.models import Member
-from interlocal.tenancy.roles import MEMBER_WRITE_ROLES
+from interlocal.procurement.queries_bidding import cooperative_contracts as cooperative_contracts_for
+from interlocal.tenancy.roles import CONSORTIUM_READ_ROLES
 from interlocal.tenancy.scoping import grants_for
 
 __all__ = ["register"]
@@ -492,34 +495,72 @@ def _may_change(user: Any, contract: Contract) -> bool:
     return Contract.objects.writable_by(user).filter(pk=contract.pk).exists()
 
 
-def _joinable_members(user: Any, contract: Contract) -> list[Member]:
-    if not contract.is_master or contract.status != Contract.Status.ACTIVE:
-        return []
-    pairs = grants_for(user).pairs(MEMBER_WRITE_ROLES)
-    ids = [m for c, m in pairs if c == contract.consortium_id]
-    taken = set(
-        contract.member_contracts.filter(status=Contract.Status.ACTIVE).values_list("member_id", flat=True)
-    )
-    return list(Member.objects.filter(pk__in=[i for i in ids if i not in taken]).order_by("name"))
+class CooperativeContractTable(Table):
+    columns = [
+        Column(
+            "reference",
+            _("Reference"),
+            sort="reference",
+            link=lambda c: reverse("procurement:contract_detail", args=[c.pk]),
+        ),
+        Column("title", _("Title"), sort="title"),
+        Column("consortium", _("Consortium"), accessor="consortium.name", sort="consortium__name"),
+        Column("vendor", _("Vendor"), accessor="vendor.name", sort="vendor__name"),
+        Column("end_date", _("Ends"), sort="end_date"),
+        Column(
+            "offered",
+            _("Who may join"),
+            accessor=lambda c: _("Other public bodies too") if c.allow_other_public_bodies else _("Members"),
+            sort="allow_other_public_bodies",
+        ),
+    ]
+    search_fields = ("reference", "title", "vendor__name", "consortium__name", "solicitation__title")
+    search_label = _("Search by reference, title, vendor or consortium")
+    filters = [
+        ChoiceFilter(
+            "offered",
+            _("Who may join"),
+            [("1", _("Other public bodies too")), ("0", _("Members of the consortium only"))],
+            field="allow_other_public_bodies",
+        ),
+    ]
+    default_sort = "end_date"
+    export_name = "cooperative-contracts"
+    caption = _("Cooperative contracts you may join")
+    empty_text = _("No cooperative contract matches these filters.")
+
+
+def _public_body_or_consortium_person(request: HttpRequest) -> None:
+    grants = grants_for(request.user)
+    if not grants.consortia(CONSORTIUM_READ_ROLES):
+        raise PermissionDenied(_g("Cooperative contracts are for consortium members and public bodies."))
+
+
+@login_required
+def cooperative_contracts(request: HttpRequest) -> HttpResponse:
+    """Active cooperative contracts to piggyback on: every master of the person's consortia, and
+    other consortia's masters offered to other public bodies (for a public body's admins and staff)."""
+    _public_body_or_consortium_person(request)
+    qs = cooperative_contracts_for(request.user)
+    return CooperativeContractTable(request, qs).response("procurement/bidding/cooperative_contracts.html")
 
 
 @login_required
 def contract_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """A contract: term, lines, amendments, documents; for a master, the members using it."""
+    """A contract: term, lines, amendments, documents; for a master, who buys under it (for its
+    consortium: everyone, outside bodies marked; for an outside body: its own contract)."""
     contract = get_contract_for_user(request.user, pk)
     council = is_council_of(request.user, contract.consortium_id)
-    users: list[Any] = []
-    if contract.is_master:
-        # Who buys under the master is public within the consortium; values only for the council.
-        users = list(
-            contract.member_contracts.select_related("member")
-            .annotate(lines_n=Count("lines"))
-            .order_by("member__name")
-        )
+    users = list(contract_users(request.user, contract)) if contract.is_master else []
     lines = list(contract.lines.select_related("item").order_by("item__line_number"))
     # Lines of a member's contract carry the member's previous prices; the contract itself is only
     # visible to that member and the council, so whoever reaches it may read them.
     show_previous = not contract.is_master and contract.vendor_id not in vendor_ids_of(request.user)
+    # An outside body's contract links to its master only while the master is offered to it.
+    master_visible = bool(
+        contract.master_id
+        and Contract.objects.visible_to(request.user).filter(pk=contract.master_id).exists()
+    )
     return render(
         request,
         "procurement/bidding/contract_detail.html",
@@ -528,13 +569,23 @@ def contract_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "lines": lines,
             "users": users,
             "council": council,
+            # Someone from outside the master's consortium (an outside public body).
+            "outsider": contract.is_master
+            and contract.consortium_id not in grants_for(request.user).consortia(CONSORTIUM_READ_ROLES)
+            and contract.vendor_id not in vendor_ids_of(request.user),
             "show_previous": show_previous,
+            "master_visible": master_visible,
             "places": currency_decimals(contract.currency),
             "amendments": list(contract.amendments.order_by("number")),
             "documents": list(contract.documents.select_related("file")),
             "can_change": _may_change(request.user, contract),
-            "can_join": bool(_joinable_members(request.user, contract)),
+            "can_join": bool(members_who_may_join(request.user, contract)),
             "document_form": ContractDocumentForm(),
+            "openness_form": OpennessForm(
+                initial={"allow_other_public_bodies": contract.allow_other_public_bodies}
+            )
+            if contract.is_master and council
+            else None,
         },
     )
 
@@ -542,9 +593,10 @@ def contract_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def contract_join(request: HttpRequest, pk: int) -> HttpResponse:
-    """Piggyback: a member joins an active cooperative contract with its own quantities."""
+    """Piggyback: a member (or another public body, where the master allows it) joins an active
+    cooperative contract with its own quantities."""
     contract = get_contract_for_user(request.user, pk)
-    members = _joinable_members(request.user, contract)
+    members = members_who_may_join(request.user, contract)
     if not members:
         raise PermissionDenied(_g("You cannot join this contract for any member you act for."))
     lines = list(contract.lines.select_related("item").order_by("item__line_number"))
@@ -570,6 +622,23 @@ def contract_join(request: HttpRequest, pk: int) -> HttpResponse:
         {"contract": contract, "form": form},
         status=400 if request.method == "POST" else 200,
     )
+
+
+@login_required
+@require_POST
+def contract_openness(request: HttpRequest, pk: int) -> HttpResponse:
+    """The council opens a master contract to other public bodies, or closes it."""
+    contract = get_contract_for_user(request.user, pk, write=True)
+    form = OpennessForm(request.POST)
+    if not contract.is_master or not form.is_valid():
+        raise PermissionDenied(_g("Only a master contract can be offered to other public bodies."))
+    allow = form.cleaned_data["allow_other_public_bodies"]
+    do_set_contract_openness(contract, allow=allow, acting_user=request.user)  # type: ignore[arg-type]
+    if allow:
+        messages.success(request, _g("Public bodies outside the consortium may now join this contract."))
+    else:
+        messages.success(request, _g("Only members of the consortium may join this contract now."))
+    return redirect("procurement:contract_detail", pk=contract.pk)
 
 
 @login_required

@@ -13,6 +13,14 @@ Rules (see docs/architecture.md):
   that member's people (admins, staff, member observers) and, unless `council_reads=False`,
   by the consortium's admins and staff; it is writable only by that member's admins and staff.
 - With `member_optional=True`, rows whose member is empty count as consortium-owned.
+- With `member_anywhere=True`, a member's people reach its rows through a role for that member
+  held in any consortium, not only in the row's own consortium. For rows a member holds in a
+  consortium it may not belong to (a contract an outside public body signs under another
+  consortium's cooperative contract). The council of the row's consortium still reads them.
+- With `offered_to_public_bodies="<path to a boolean>"`, rows where that boolean is true are
+  also readable by every person who acts for a public body (member admin or staff, in any
+  consortium): things a consortium offers beyond itself (a cooperative contract open to
+  piggybacking). Reading only; writes are unchanged.
 - Anonymous users see nothing. Superusers get no tenant data through this path either: the
   platform operator administers the installation from the command line, not members' data.
 """
@@ -54,10 +62,14 @@ class Tenancy:
     member: str | None = None
     member_optional: bool = False
     council_reads: bool = True
+    member_anywhere: bool = False
+    offered_to_public_bodies: str | None = None
 
     def __post_init__(self) -> None:
         if not self.consortium and not self.member:
             raise ValueError("Tenancy needs a consortium path, a member path or both")
+        if self.member_anywhere and not self.member:
+            raise ValueError("member_anywhere needs a member path")
 
 
 Pair = tuple[int, int]
@@ -85,6 +97,10 @@ class Grants:
     def pairs(self, roles: frozenset[str]) -> list[Pair]:
         """(consortium, member) pairs for which the person holds one of `roles`."""
         return sorted({(c, m) for c, m, r in self.roles if r in roles and m is not None})
+
+    def members(self, roles: frozenset[str]) -> list[int]:
+        """Members for which the person holds one of `roles`, in whichever consortium."""
+        return sorted({m for _c, m, r in self.roles if r in roles and m is not None})
 
 
 # Set on the user object of a request (which lives for that request only) by
@@ -117,7 +133,9 @@ def _in(path: str, ids: list[int]) -> Q:
 
 
 def _pairs(spec: Tenancy, pairs: list[Pair]) -> Q:
-    """Rows owned by one of the (consortium, member) pairs."""
+    """Rows owned by one of the (consortium, member) pairs (any consortium's, for `member_anywhere`)."""
+    if spec.member_anywhere:
+        return _in(str(spec.member), sorted({m for _c, m in pairs}))
     condition = Q(pk__in=[])
     for consortium_id, member_id in pairs:
         if spec.consortium:
@@ -156,14 +174,17 @@ class ScopedQuerySet(models.QuerySet[M], Generic[M]):
     def read_condition(spec: Tenancy, grants: Grants) -> Q:
         """Who reads what (see the module docstring)."""
         if not spec.member:
-            return _in(str(spec.consortium), grants.consortia(CONSORTIUM_READ_ROLES))
-        condition = _pairs(spec, grants.pairs(MEMBER_READ_ROLES))
-        if spec.consortium and spec.council_reads:
-            condition |= _in(spec.consortium, grants.consortia_wide(CONSORTIUM_WRITE_ROLES))
-        if spec.member_optional and spec.consortium:
-            condition |= Q(**{f"{spec.member}__isnull": True}) & _in(
-                spec.consortium, grants.consortia(CONSORTIUM_READ_ROLES)
-            )
+            condition = _in(str(spec.consortium), grants.consortia(CONSORTIUM_READ_ROLES))
+        else:
+            condition = _pairs(spec, grants.pairs(MEMBER_READ_ROLES))
+            if spec.consortium and spec.council_reads:
+                condition |= _in(spec.consortium, grants.consortia_wide(CONSORTIUM_WRITE_ROLES))
+            if spec.member_optional and spec.consortium:
+                condition |= Q(**{f"{spec.member}__isnull": True}) & _in(
+                    spec.consortium, grants.consortia(CONSORTIUM_READ_ROLES)
+                )
+        if spec.offered_to_public_bodies and grants.pairs(MEMBER_WRITE_ROLES):
+            condition |= Q(**{spec.offered_to_public_bodies: True})
         return condition
 
     @staticmethod

@@ -376,7 +376,16 @@ class Contract(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now)
 
-    tenancy = Tenancy(consortium="consortium", member="member", member_optional=True)
+    # A member's contract is that member's wherever it sits (an outside public body holds its
+    # piggyback contract in the master's consortium); a master offered to other public bodies
+    # is readable by every public body's admins and staff (its items and prices, not who uses it).
+    tenancy = Tenancy(
+        consortium="consortium",
+        member="member",
+        member_optional=True,
+        member_anywhere=True,
+        offered_to_public_bodies="allow_other_public_bodies",
+    )
     objects = ContractQuerySet.as_manager()
 
     class Meta:
@@ -390,6 +399,11 @@ class Contract(models.Model):
                 condition=(Q(kind="master") & Q(member__isnull=True) & Q(master__isnull=True))
                 | (~Q(kind="master") & Q(member__isnull=False) & Q(master__isnull=False)),
                 name="contract_kind_shape",
+            ),
+            # Only a master is offered beyond the consortium: a member's contract never is.
+            models.CheckConstraint(
+                condition=Q(allow_other_public_bodies=False) | Q(kind="master"),
+                name="contract_only_master_offered",
             ),
         ]
         indexes = [models.Index(fields=["consortium", "kind", "status"], name="proc_contract_kind")]
@@ -419,7 +433,13 @@ class ContractLine(models.Model):
         help_text=_("What the member paid per unit before (confidential; for savings)."),
     )  # fmt: skip
 
-    tenancy = Tenancy(consortium="contract__consortium", member="contract__member", member_optional=True)
+    tenancy = Tenancy(
+        consortium="contract__consortium",
+        member="contract__member",
+        member_optional=True,
+        member_anywhere=True,
+        offered_to_public_bodies="contract__allow_other_public_bodies",
+    )
     objects = ScopedQuerySet.as_manager()
 
     class Meta:
@@ -459,7 +479,12 @@ class ContractAmendment(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now)
 
-    tenancy = Tenancy(consortium="contract__consortium", member="contract__member", member_optional=True)
+    tenancy = Tenancy(
+        consortium="contract__consortium",
+        member="contract__member",
+        member_optional=True,
+        member_anywhere=True,
+    )
     objects = ScopedQuerySet.as_manager()
 
     class Meta:
@@ -478,7 +503,12 @@ class ContractDocument(models.Model):
     file = models.ForeignKey("core.StoredFile", on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
 
-    tenancy = Tenancy(consortium="contract__consortium", member="contract__member", member_optional=True)
+    tenancy = Tenancy(
+        consortium="contract__consortium",
+        member="contract__member",
+        member_optional=True,
+        member_anywhere=True,
+    )
     objects = ScopedQuerySet.as_manager()
 
     class Meta:
