@@ -172,6 +172,11 @@ def capitol_vendor_in_list(world: Any) -> Target:
     return Target(objects=[vendor], marker=VENDOR_MARKER)
 
 
+def capitol_vendor(world: Any) -> Target:
+    vendor = make_vendor(f"Acme {VENDOR_MARKER}", consortium=world.capitol)
+    return Target(kwargs={"pk": vendor.pk}, objects=[vendor], marker=VENDOR_MARKER)
+
+
 def verify_link(world: Any) -> Target:
     vendor = make_vendor("Pending Co", status=Vendor.Status.PENDING)
     user = world.pat.__class__.objects.create_user(email="pending@vendor.example", is_active=False)
@@ -397,6 +402,14 @@ ROUTES = [
         payload={"answer": "Answered by an outsider", "publish": "on"},
     ),
     Route("procurement:vendors", SCOPED_LIST, allowed=COUNCIL, build=capitol_vendor_in_list),
+    Route(
+        "procurement:vendor_status",
+        SCOPED,
+        allowed=COUNCIL,
+        build=capitol_vendor,
+        methods=("GET", "POST"),
+        payload={"action": "suspend", "reason": "Suspended by an outsider"},
+    ),
     # --- public
     Route("procurement:public_list", PUBLIC, note="published solicitations; nothing about bids"),
     Route("procurement:public_feed", PUBLIC, note="Atom feed of open solicitations"),

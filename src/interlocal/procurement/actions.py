@@ -1294,3 +1294,69 @@ def do_accept_vendor_invitation(token: str, *, password: str, full_name: str = "
         _ensure_vendor_membership(link.vendor, consortium_id)
     audit.record(user, "procurement.vendor.user_joined", link, after={"vendor": vendor_id})
     return link
+
+
+# --- Vendor suspension ----------------------------------------------------------------------------
+def _vendor_people_emails(vendor: Vendor) -> list[str]:
+    """The company's contact address and its active people's addresses, once each."""
+    emails = [
+        vendor.email,
+        *VendorUser.objects.filter(vendor=vendor, is_active=True).values_list("user__email", flat=True),
+    ]
+    return sorted({e.lower(): e for e in emails if e}.values())
+
+
+@transaction.atomic
+def do_suspend_vendor(vendor: Vendor, *, reason: str, acting_user: User) -> Vendor:
+    """Suspend a vendor (it can no longer bid, ask or follow) with a reason; its people are told."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": [_("Give the reason for the suspension; the vendor is told.")]})
+    locked = Vendor.objects.select_for_update().get(pk=vendor.pk)
+    if locked.status == Vendor.Status.SUSPENDED:
+        raise ValidationError(_("This vendor is already suspended."))
+    before = audit.snapshot(locked, ["status"])
+    locked.status = Vendor.Status.SUSPENDED
+    locked.save(update_fields=["status"])
+    audit.record(
+        acting_user,
+        "procurement.vendor.suspended",
+        locked,
+        before=before,
+        after={"status": locked.status, "reason": reason},
+    )
+    emails = _vendor_people_emails(locked)
+    context: dict[str, object] = {
+        "vendor": locked.name,
+        "reason": reason,
+        "url": _site(reverse("procurement:vendor_dashboard")),
+    }
+    transaction.on_commit(lambda: queue_templated_mail(emails, "procurement/email/vendor_suspended", context))
+    return locked
+
+
+@transaction.atomic
+def do_reinstate_vendor(vendor: Vendor, *, acting_user: User, reason: str = "") -> Vendor:
+    """Lift a suspension: active again (or pending, if its e-mail was never verified); its people are told."""
+    locked = Vendor.objects.select_for_update().get(pk=vendor.pk)
+    if locked.status != Vendor.Status.SUSPENDED:
+        raise ValidationError(_("This vendor is not suspended."))
+    before = audit.snapshot(locked, ["status"])
+    locked.status = Vendor.Status.ACTIVE if locked.email_verified_at else Vendor.Status.PENDING
+    locked.save(update_fields=["status"])
+    audit.record(
+        acting_user,
+        "procurement.vendor.reinstated",
+        locked,
+        before=before,
+        after={"status": locked.status, "reason": (reason or "").strip()},
+    )
+    emails = _vendor_people_emails(locked)
+    context: dict[str, object] = {
+        "vendor": locked.name,
+        "url": _site(reverse("procurement:vendor_dashboard")),
+    }
+    transaction.on_commit(
+        lambda: queue_templated_mail(emails, "procurement/email/vendor_reinstated", context)
+    )
+    return locked

@@ -258,3 +258,15 @@ class VendorInviteForm(forms.Form):
     email = forms.EmailField(label=_("Colleague's e-mail"))
     full_name = forms.CharField(label=_("Name"), max_length=200, required=False)
     role = forms.ChoiceField(label=_("Role"), choices=VendorUser.Role.choices, initial=VendorUser.Role.USER)
+
+
+class VendorSuspensionForm(forms.Form):
+    """Suspend (reason required, the vendor is told) or reinstate a vendor."""
+
+    reason = forms.CharField(
+        label=_("Reason (sent to the vendor)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        required=False,
+    )
+

@@ -39,6 +39,7 @@ __all__ = [
     "get_question_for_user",
     "get_round_for_user",
     "get_solicitation_for_user",
+    "get_vendor_for_council",
     "get_vendor_for_user",
     "member_may_enter",
     "public_questions",
@@ -81,6 +82,11 @@ def get_vendor_for_user(user: Any, pk: int, *, write: bool = False) -> Vendor:
     if found is None:
         raise Http404(_g("No such vendor."))
     return found
+
+
+def get_vendor_for_council(user: Any, pk: int) -> Vendor:
+    """A vendor registered with a consortium `user` administers or staffs; else 404 (audited)."""
+    return get_for_user(Vendor.objects.administered_by(user), user, pk=pk)
 
 
 def vendor_of(user: User | AnonymousUser | None) -> Vendor | None:

@@ -44,6 +44,7 @@ urlpatterns: list = [
     path("solicitations/<int:pk>/addenda/new/", v.addendum_create, name="addendum_create"),
     path("questions/<int:pk>/answer/", v.question_answer, name="question_answer"),
     path("vendors/", v.vendor_list, name="vendors"),
+    path("vendors/<int:pk>/", v.vendor_status, name="vendor_status"),
     # public (no sign-in)
     path("open/", v.public_list, name="public_list"),
     path("open/feed/", OpenSolicitationsFeed(), name="public_feed"),

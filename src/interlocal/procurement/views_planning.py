@@ -45,6 +45,7 @@ from interlocal.procurement.queries import (
     get_question_for_user,
     get_round_for_user,
     get_solicitation_for_user,
+    get_vendor_for_council,
     member_may_enter,
     public_questions,
     public_solicitation,
@@ -1188,7 +1189,12 @@ def vendor_users(request: HttpRequest) -> HttpResponse:
 
 class VendorTable(Table):
     columns = [
-        Column("name", _("Company"), sort="name"),
+        Column(
+            "name",
+            _("Company"),
+            sort="name",
+            link=lambda v: reverse("procurement:vendor_status", args=[v.pk]),
+        ),
         Column("legal_id", _("Registration number"), sort="legal_id"),
         Column("country", _("Country"), sort="country"),
         Column("email", _("Contact e-mail"), sort="email"),
@@ -1213,6 +1219,40 @@ def vendor_list(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied(_g("Only the consortium's staff see the vendor register."))
     vendors = Vendor.objects.visible_to(request.user).filter(registrations__consortium=consortium)
     return VendorTable(request, vendors).response("procurement/vendor_list.html", {"consortium": consortium})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def vendor_status(request: HttpRequest, pk: int) -> HttpResponse:
+    """Council: a registered vendor's details, and suspending (with a reason) or reinstating it."""
+    vendor = get_vendor_for_council(request.user, pk)
+    form = f.VendorSuspensionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = _user(request)
+        try:
+            if request.POST.get("action") == "reinstate":
+                actions.do_reinstate_vendor(vendor, acting_user=user, reason=form.cleaned_data["reason"])
+                messages.success(
+                    request, _g("%(v)s is reinstated; its people were told.") % {"v": vendor.name}
+                )
+            else:
+                actions.do_suspend_vendor(vendor, reason=form.cleaned_data["reason"], acting_user=user)
+                messages.success(
+                    request, _g("%(v)s is suspended; its people were told.") % {"v": vendor.name}
+                )
+        except ValidationError as exc:
+            for field, msgs in getattr(exc, "message_dict", {None: exc.messages}).items():
+                for msg in msgs:
+                    form.add_error(field if field in form.fields else None, msg)
+        else:
+            return redirect("procurement:vendor_status", pk=vendor.pk)
+    people = vendor.users.select_related("user").order_by("user__email")
+    return render(
+        request,
+        "procurement/vendor_status.html",
+        {"vendor": vendor, "form": form, "people": people},
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 def planning_card(request: HttpRequest) -> dict[str, Any] | None:

@@ -106,6 +106,15 @@ class VendorQuerySet(models.QuerySet["Vendor"]):
         own = VendorUser.objects.filter(user_id=uid, is_active=True).values("vendor_id")
         return self.filter(Q(pk__in=own) | Q(registrations__consortium_id__in=council)).distinct()
 
+    def administered_by(self, user: User | AnonymousUser | None) -> VendorQuerySet:
+        """Vendors registered with a consortium `user` administers or staffs (who may suspend them)."""
+        if _anonymous(user):
+            return self.none()
+        council = grants_for(user).consortia_wide(CONSORTIUM_WRITE_ROLES)
+        return self.filter(
+            pk__in=VendorRegistration.objects.filter(consortium_id__in=council).values("vendor_id")
+        )
+
     def writable_by(self, user: User | AnonymousUser | None) -> VendorQuerySet:
         """A vendor's profile is kept by its vendor admins."""
         if _anonymous(user):
