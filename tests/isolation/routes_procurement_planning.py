@@ -418,6 +418,12 @@ ROUTES = [
     Route("procurement:public_addendum_document", PUBLIC, build=addendum_document),
     Route("procurement:vendor_register", PUBLIC, methods=("GET", "POST"), note="vendor self-registration"),
     Route("procurement:vendor_verify", PUBLIC, build=verify_link, methods=("GET", "POST")),
+    Route(
+        "procurement:vendor_verify_resend",
+        PUBLIC,
+        methods=("GET", "POST"),
+        note="ask for a new verification link; the same answer for every address",
+    ),
     Route("procurement:vendor_accept", PUBLIC, build=accept_link, methods=("GET", "POST")),
     # --- vendor pages (vince acts for his company)
     Route("procurement:vendor_dashboard", SCOPED_LIST, allowed=VINCE, build=vendor_solicitation_list),

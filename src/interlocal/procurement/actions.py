@@ -1186,6 +1186,46 @@ def do_register_vendor(
     return vendor, token
 
 
+RESEND_EVERY = 10 * 60  # one new verification link per address per ten minutes
+
+
+def do_resend_vendor_verification(email: str) -> bool:
+    """Send a new verification link if `email` is the first person of a registration that still
+    waits for verification. Returns whether a message was sent; callers must not tell the person
+    (the page says the same either way, so nobody can find out which addresses are registered).
+    At most one link per address per RESEND_EVERY, whether or not the address is known."""
+    from django.core.cache import cache
+
+    address = get_user_model().objects.normalize_email((email or "").strip()).lower()  # type: ignore[attr-defined]
+    if not address:
+        return False
+    digest = signing.Signer(salt=TOKEN_SALT).sign(address).rsplit(":", 1)[1]  # no address in the cache
+    if not cache.add(f"procurement:resend-verify:{digest}", 1, RESEND_EVERY):
+        return False
+    link = (
+        VendorUser.objects.filter(
+            user__email__iexact=address,
+            user__is_active=False,
+            role=VendorUser.Role.ADMIN,
+            vendor__status=Vendor.Status.PENDING,
+            vendor__email_verified_at__isnull=True,
+        )
+        .select_related("user", "vendor")
+        .order_by("-vendor__created_at")
+        .first()
+    )
+    if link is None:
+        return False
+    token = vendor_token("verify", link.user_id, link.vendor_id)
+    url = _site(reverse("procurement:vendor_verify", args=[token]))
+    queue_templated_mail(
+        [link.user.email], "procurement/email/vendor_verify", {"vendor": link.vendor, "url": url}
+    )
+    with transaction.atomic():
+        audit.record(None, "procurement.vendor.verification_resent", link.vendor)
+    return True
+
+
 @transaction.atomic
 def do_verify_vendor_email(token: str) -> Vendor:
     """Follow the e-mail link: the vendor and its first admin become active, with a vendor role."""

@@ -270,3 +270,8 @@ class VendorSuspensionForm(forms.Form):
         required=False,
     )
 
+
+class VendorResendForm(forms.Form):
+    """Ask for a new verification link."""
+
+    email = forms.EmailField(label=_("The e-mail address you registered with"), max_length=254)

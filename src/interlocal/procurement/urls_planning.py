@@ -57,6 +57,7 @@ urlpatterns: list = [
     ),
     # vendors
     path("vendors/register/", v.vendor_register, name="vendor_register"),
+    path("vendors/verify/resend/", v.vendor_verify_resend, name="vendor_verify_resend"),
     path("vendors/verify/<str:token>/", v.vendor_verify, name="vendor_verify"),
     path("vendors/accept/<str:token>/", v.vendor_accept, name="vendor_accept"),
     path("vendor/", v.vendor_dashboard, name="vendor_dashboard"),

@@ -998,6 +998,43 @@ def vendor_verify(request: HttpRequest, token: str) -> HttpResponse:
     return render(request, "procurement/vendor_verify.html", {"token": token})
 
 
+RESEND_PER_CLIENT = 10  # new-link requests per client address per hour
+
+
+@require_http_methods(["GET", "POST"])
+def vendor_verify_resend(request: HttpRequest) -> HttpResponse:
+    """Anyone: ask for a new verification link. The answer is the same whether or not the
+    address has a pending registration; each address gets at most one link per ten minutes
+    (in do_resend_vendor_verification) and each client address a few requests per hour."""
+    from django.core.cache import cache
+
+    from interlocal.audit.middleware import client_ip
+
+    form = f.VendorResendForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        key = f"procurement:resend-verify-client:{client_ip(request) or '-'}"
+        cache.add(key, 0, 3600)
+        try:
+            count = cache.incr(key)
+        except ValueError:  # expired between add and incr
+            count = 1
+        if count > RESEND_PER_CLIENT:
+            return render(
+                request,
+                "procurement/vendor_verify_resend.html",
+                {"form": form, "limited": True},
+                status=429,
+            )
+        actions.do_resend_vendor_verification(form.cleaned_data["email"])
+        return render(request, "procurement/vendor_verify_resend.html", {"form": None, "sent": True})
+    return render(
+        request,
+        "procurement/vendor_verify_resend.html",
+        {"form": form},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
 @require_http_methods(["GET", "POST"])
 def vendor_accept(request: HttpRequest, token: str) -> HttpResponse:
     """A colleague's invitation link: choose a password."""
