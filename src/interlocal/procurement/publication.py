@@ -135,6 +135,10 @@ class _Orgs:
                 self.vendors[pk] = OrgIn(id=f"vendor-{pk}", name=name, country=country)
 
 
+def _span(field: str, span: tuple[int, int]) -> dict[str, int]:
+    return {f"{field}__gte": span[0], f"{field}__lte": span[1]}
+
+
 def _group(rows: Iterable[Any], key: Callable[[Any], int]) -> dict[int, list[Any]]:
     grouped: dict[int, list[Any]] = defaultdict(list)
     for row in rows:
@@ -149,22 +153,24 @@ _by_contract = attrgetter("contract_id")
 class _Rounds:
     """Demand rounds' items and the members' demand entries (quantity above zero), read together."""
 
-    def __init__(self, rounds: QuerySet[Any] | None, orgs: _Orgs) -> None:
+    def __init__(self, round_ids: list[int], orgs: _Orgs) -> None:
         self.items: dict[int, list[Any]] = {}
         self.round_of_item: dict[int, int] = {}
         self.entries: dict[int, list[Any]] = {}
-        if rounds is None:
+        if not round_ids:
             return  # no rounds: nothing to read
         items = (
-            DemandItem.objects.filter(round_id__in=rounds.values("pk"))
+            DemandItem.objects.filter(round_id__in=round_ids)
             .order_by("round_id", "line_number")
             .values_list("id", "round_id", "line_number", "description", "unit", "classification_scheme",
                          "classification_code", named=True)
         )  # fmt: skip
         self.items = _group(items, attrgetter("round_id"))
         self.round_of_item = {i.id: i.round_id for rows in self.items.values() for i in rows}
+        # By item id (not a join on the round): PostgreSQL then reads the entries through their
+        # index rather than scanning all of them for every chunk.
         entries = (
-            DemandEntry.objects.filter(item__round_id__in=rounds.values("pk"), quantity__gt=0)
+            DemandEntry.objects.filter(item_id__in=list(self.round_of_item), quantity__gt=0)
             .order_by("item_id", "member__name")
             .values_list("item_id", "member_id", "quantity", named=True)
         )
@@ -177,9 +183,11 @@ class _Related:
     of queries; `scope` is the chunk as a queryset (a subquery, so no list of ids is sent)."""
 
     def __init__(self, rows: list[Any], scope: QuerySet[Solicitation], orgs: _Orgs) -> None:
-        ids = scope.values("pk")
+        # The chunk as a subquery, and its pk range, which lets PostgreSQL read each related
+        # table through its foreign-key index whatever its estimates (rather than a full scan).
+        ids, span = scope.values("pk"), (rows[0].id, rows[-1].id)
         items: list[Any] = list(
-            SolicitationItem.objects.filter(solicitation_id__in=ids)
+            SolicitationItem.objects.filter(**_span("solicitation_id", span), solicitation_id__in=ids)
             .order_by("solicitation_id", "line_number")
             .values_list("id", "solicitation_id", "line_number", "description", "unit", "total_quantity",
                          "classification_scheme", "classification_code", "demand_item_id", named=True)
@@ -187,20 +195,24 @@ class _Related:
         self.items = _group(items, _by_solicitation)
         self.item = {i.id: i for i in items}
         self.documents = _group(
-            SolicitationDocument.objects.filter(solicitation_id__in=ids, public=True)
+            SolicitationDocument.objects.filter(
+                **_span("solicitation_id", span), solicitation_id__in=ids, public=True
+            )
             .order_by("created_at", "pk")
             .values_list("id", "solicitation_id", "title", "created_at", named=True),
             _by_solicitation,
         )
         self.addenda = _group(
-            Addendum.objects.filter(solicitation_id__in=ids)
+            Addendum.objects.filter(**_span("solicitation_id", span), solicitation_id__in=ids)
             .order_by("number")
             .values_list("solicitation_id", "number", "title", "body", "issued_at", named=True),
             _by_solicitation,
         )
         # Only what the opening release may say: who bid. Never the sealed columns.
         self.bids = _group(
-            Bid.objects.filter(solicitation_id__in=ids, status=Bid.Status.SUBMITTED)
+            Bid.objects.filter(
+                **_span("solicitation_id", span), solicitation_id__in=ids, status=Bid.Status.SUBMITTED
+            )
             .order_by("submitted_at", "pk")
             .values_list("solicitation_id", "vendor_id", "opened_at", named=True),
             _by_solicitation,
@@ -214,7 +226,7 @@ class _Related:
         if any(s.status == Solicitation.Status.AWARDED for s in rows):
             awarded = scope.filter(status=Solicitation.Status.AWARDED).values("pk")
             self.award_lines = _group(
-                AwardLine.objects.filter(award__solicitation_id__in=awarded)
+                AwardLine.objects.filter(**_span("award__solicitation_id", span), award__solicitation_id__in=awarded)
                 .order_by("item__line_number")
                 .values_list("award_id", "item_id", "unit_price", "award__decided_at",
                              "award__solicitation_id", "bid__vendor_id", named=True),
@@ -223,7 +235,7 @@ class _Related:
             vendors.update(line.bid__vendor_id for rows in self.award_lines.values() for line in rows)
             # In creation order, so a later release only appends contracts (compiled releases keep it).
             contracts = list(
-                Contract.objects.filter(solicitation_id__in=awarded)
+                Contract.objects.filter(**_span("solicitation_id", span), solicitation_id__in=awarded)
                 .order_by("pk")
                 .values_list("id", "solicitation_id", "member_id", "vendor_id", "kind", "status", "title",
                              "reference", "currency", "value", "start_date", "end_date", "created_at",
@@ -233,24 +245,28 @@ class _Related:
             vendors.update(c.vendor_id for c in contracts)
             members.update(c.member_id for c in contracts if c.member_id is not None)
             self.contract_lines = _group(
-                ContractLine.objects.filter(contract__solicitation_id__in=awarded)
+                ContractLine.objects.filter(
+                    **_span("contract__solicitation_id", span), contract__solicitation_id__in=awarded
+                )
                 .order_by("item__line_number")
                 .values_list("contract_id", "item_id", "quantity", "unit_price", named=True),
                 _by_contract,
             )
             self.contract_amendments = _group(
-                ContractAmendment.objects.filter(contract__solicitation_id__in=awarded)
+                ContractAmendment.objects.filter(
+                    **_span("contract__solicitation_id", span), contract__solicitation_id__in=awarded
+                )
                 .order_by("number")
                 .values_list("contract_id", "kind", "number", "description", "created_at", named=True),
                 _by_contract,
             )
         self.rounds: dict[int, Any] = {}
         self.round_first: dict[int, int] = {}
-        self.demand = _Rounds(None, orgs)
-        if any(s.demand_round_id is not None for s in rows):
-            round_ids = scope.filter(demand_round__isnull=False).values("demand_round_id")
-            rounds = DemandRound.objects.filter(pk__in=round_ids)
-            self.rounds = {r.id: r for r in rounds.values_list(*_ROUND, named=True)}
+        # Rounds do not follow the solicitations' order: read by id.
+        round_ids = sorted({s.demand_round_id for s in rows if s.demand_round_id is not None})
+        if round_ids:
+            rounds = DemandRound.objects.filter(pk__in=round_ids).values_list(*_ROUND, named=True)
+            self.rounds = {r.id: r for r in rounds}
             # The round's first published solicitation carries the round's ocid.
             self.round_first = dict(
                 Solicitation.objects.public()
@@ -260,7 +276,7 @@ class _Related:
                 .annotate(first=Min("pk"))
                 .values_list("demand_round_id", "first")
             )
-            self.demand = _Rounds(rounds, orgs)
+        self.demand = _Rounds(round_ids, orgs)
         orgs.need(consortia={s.consortium_id for s in rows}, members=members, vendors=vendors)
 
 
@@ -549,8 +565,8 @@ def _solicitation_processes(
     return (builder.solicitation(s) for s in rows)
 
 
-def _round_processes(rows: list[Any], scope: QuerySet[DemandRound], orgs: _Orgs) -> Iterator[ProcessIn]:
-    demand = _Rounds(scope, orgs)
+def _round_processes(rows: list[Any], orgs: _Orgs) -> Iterator[ProcessIn]:
+    demand = _Rounds([r.id for r in rows], orgs)
     orgs.need(consortia={r.consortium_id for r in rows})
     prefix = ocds_prefix()
     return (_process_of_round(r, demand, orgs, prefix) for r in rows)
@@ -561,8 +577,8 @@ def processes(consortium_id: int | None = None) -> Iterator[ProcessIn]:
     orgs = _Orgs()
     for rows, scope in _chunks(_published_solicitations(consortium_id), _SOLICITATION):
         yield from _solicitation_processes(rows, scope, orgs)
-    for rows, scope in _chunks(_planning_only_rounds(consortium_id), _ROUND):
-        yield from _round_processes(rows, scope, orgs)
+    for rows, _scope in _chunks(_planning_only_rounds(consortium_id), _ROUND):
+        yield from _round_processes(rows, orgs)
 
 
 def releases(consortium_id: int | None = None) -> Iterator[dict[str, Any]]:
@@ -596,11 +612,10 @@ def process_for_ocid(ocid: str) -> ProcessIn | None:
                 rows, _published_solicitations(None).filter(pk=rows[0].id), orgs
             )
             return process
-        rounds = _planning_only_rounds(None).filter(pk=int(pk))
-        rows = list(rounds.values_list(*_ROUND, named=True))
+        rows = list(_planning_only_rounds(None).filter(pk=int(pk)).values_list(*_ROUND, named=True))
         if not rows:
             return None
-        [process] = _round_processes(rows, rounds, orgs)
+        [process] = _round_processes(rows, orgs)
         return process
     return None
 
