@@ -119,6 +119,9 @@ def make_solicitation(
         opening_at=opening_at or deadline + dt.timedelta(hours=1),
         **fields,
     )
+    if sol.published_at is not None:  # as do_publish_solicitation stamps it
+        sol.ocds_process = sol.ocds_process_at_publication()
+        sol.save(update_fields=["ocds_process"])
     for n, (description, unit, qty) in enumerate(items, start=1):
         SolicitationItem.objects.create(
             solicitation=sol, line_number=n, description=description, unit=unit, total_quantity=Decimal(qty)

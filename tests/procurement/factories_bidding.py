@@ -109,6 +109,7 @@ def make_joint_purchase(
         consortium=consortium, demand_round=rnd, reference_number=reference, title=title,
         method=method, status=Solicitation.Status.PUBLISHED, published_at=T0 - dt.timedelta(days=5),
         submission_deadline=DEADLINE, opening_at=OPENING, currency=currency, award_basis=award_basis,
+        ocds_process=f"round-{rnd.pk}",
     )  # fmt: skip
     items = []
     for item in demand_items:

@@ -853,8 +853,12 @@ def do_publish_solicitation(sol: Solicitation, *, acting_user: User) -> Solicita
     problems = publication_problems(sol)
     if problems:
         raise ValidationError(problems)
+    if sol.demand_round_id is not None:
+        # Serialises publications within a round: only one of them continues the round's process.
+        DemandRound.objects.select_for_update().filter(pk=sol.demand_round_id).first()
     sol.status, sol.published_at, sol.updated_at = Solicitation.Status.PUBLISHED, _now(), _now()
-    sol.save(update_fields=["status", "published_at", "updated_at"])
+    sol.ocds_process = sol.ocds_process or sol.ocds_process_at_publication()
+    sol.save(update_fields=["status", "published_at", "updated_at", "ocds_process"])
     audit.record(acting_user, "procurement.solicitation.published", sol, after=audit.snapshot(sol))
     return sol
 

@@ -174,6 +174,8 @@ def _solicitation_from(round_: DemandRound, **fields: Any) -> Solicitation:
     if sol is not None:
         return sol
     sol = Solicitation.objects.create(consortium=round_.consortium, demand_round=round_, **fields)
+    if sol.published_at is not None:  # as do_publish_solicitation stamps it
+        Solicitation.objects.filter(pk=sol.pk).update(ocds_process=sol.ocds_process_at_publication())
     for n, item in enumerate(round_.items.order_by("line_number"), start=1):
         total = sum((e.quantity for e in item.entries.all()), Decimal(0))
         SolicitationItem.objects.create(
@@ -238,6 +240,7 @@ def load(stdout: Any = None) -> list[Any]:
             contact_email="sam@capitol.example.org",
             created_by=sam,
         )
+        Solicitation.objects.filter(pk=laptops.pk).update(ocds_process=f"solicitation-{laptops.pk}")
         for n, (description, unit, code, qty) in enumerate(
             [
                 ("Laptop, 14-inch, 16 GB RAM, 512 GB SSD", "each", "43211503", "340"),

@@ -420,6 +420,11 @@ class Solicitation(models.Model):
     method = models.CharField(_("method"), max_length=3, choices=Method.choices, default=Method.IFB)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    # Fixed when the solicitation is published (do_publish_solicitation): "round-<id>" when it is the
+    # first published solicitation of its demand round (it continues the round's process), else
+    # "solicitation-<id>" (standalone, or re-tendered after a cancellation). The ocid is the
+    # installation's prefix + "-" + this, so registering a prefix later changes every ocid alike.
+    ocds_process = models.CharField(_("OCDS process"), max_length=40, blank=True, editable=False)
     questions_deadline = models.DateTimeField(_("questions deadline"), null=True, blank=True)
     submission_deadline = models.DateTimeField(_("submission deadline"))
     opening_at = models.DateTimeField(_("bid opening"))
@@ -450,6 +455,9 @@ class Solicitation(models.Model):
                 condition=Q(opening_at__gte=models.F("submission_deadline")),
                 name="solicitation_opening_after_deadline",
             ),
+            models.UniqueConstraint(
+                fields=["ocds_process"], condition=~Q(ocds_process=""), name="uniq_solicitation_ocds_process"
+            ),
         ]
         indexes = [models.Index(fields=["status", "submission_deadline"], name="proc_sol_status_deadline")]
 
@@ -458,10 +466,31 @@ class Solicitation(models.Model):
 
     @property
     def ocid(self) -> str:
-        """The OCDS contracting-process id: the demand round's when issued from one (one process)."""
+        """The OCDS contracting-process id, as published (no query: it is stored at publication).
+
+        Published: the round's ocid for the first published solicitation of a demand round, its
+        own for a standalone one or a later one of the same round (re-tendering). A draft shows
+        what it would get if nothing else of its round were published first."""
+        if self.ocds_process:
+            return f"{ocds_prefix()}-{self.ocds_process}"
         if self.demand_round_id:
             return f"{ocds_prefix()}-round-{self.demand_round_id}"
         return f"{ocds_prefix()}-solicitation-{self.pk}"
+
+    def ocds_process_at_publication(self) -> str:
+        """The process this solicitation joins when published now (one query; write paths only).
+
+        The caller holds a lock on the demand round, so two solicitations of a round published at
+        once cannot both take the round's process (a unique constraint backs this up)."""
+        if self.demand_round_id is None:
+            return f"solicitation-{self.pk}"
+        round_process = f"round-{self.demand_round_id}"
+        taken = (
+            Solicitation.objects.filter(demand_round_id=self.demand_round_id, ocds_process=round_process)
+            .exclude(pk=self.pk)
+            .exists()
+        )
+        return f"solicitation-{self.pk}" if taken else round_process
 
     @property
     def is_open_for_bids(self) -> bool:
