@@ -21,7 +21,6 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 # Imported for its side effect: registers the system check that stops production without a
@@ -30,7 +29,7 @@ from interlocal.procurement import crypto as _crypto  # noqa: F401
 from interlocal.tenancy.roles import CONSORTIUM_WRITE_ROLES
 from interlocal.tenancy.scoping import ScopedQuerySet, Tenancy, grants_for
 
-from .planning import vendor_ids_of
+from .planning import current_time, vendor_ids_of
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -69,7 +68,7 @@ class SolicitationKey(models.Model):
     public_key = models.BinaryField()
     wrapped_private_key = models.BinaryField()
     kek_id = models.CharField(max_length=16, help_text="Fingerprint of the key-encryption key used.")
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=current_time)
 
     tenancy = Tenancy(consortium="solicitation__consortium")
     objects = ScopedQuerySet.as_manager()
@@ -132,7 +131,7 @@ class Bid(models.Model):
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
-    submitted_at = models.DateTimeField(_("submitted at"), default=timezone.now)
+    submitted_at = models.DateTimeField(_("submitted at"), default=current_time)
     withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
     idempotency_key = models.CharField(_("idempotency key"), max_length=80)
     # HMAC of the submitted content under a key derived from the KEK (not a plain hash: prices
@@ -246,7 +245,7 @@ class BidScore(models.Model):
         validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(100))],
     )  # fmt: skip
     comment = models.TextField(_("comment"), blank=True)
-    scored_at = models.DateTimeField(default=timezone.now)
+    scored_at = models.DateTimeField(default=current_time)
 
     tenancy = Tenancy(consortium="bid__solicitation__consortium")
     objects = ScopedQuerySet.as_manager()
@@ -274,7 +273,7 @@ class Award(models.Model):
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
-    decided_at = models.DateTimeField(_("decided at"), default=timezone.now)
+    decided_at = models.DateTimeField(_("decided at"), default=current_time)
     notes = models.TextField(_("notes"), blank=True)
 
     tenancy = Tenancy(consortium="solicitation__consortium")
@@ -374,7 +373,7 @@ class Contract(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=current_time)
 
     # A member's contract is that member's wherever it sits (an outside public body holds its
     # piggyback contract in the master's consortium); a master offered to other public bodies
@@ -477,7 +476,7 @@ class ContractAmendment(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=current_time)
 
     tenancy = Tenancy(
         consortium="contract__consortium",
@@ -501,7 +500,7 @@ class ContractDocument(models.Model):
     contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="documents")
     title = models.CharField(_("title"), max_length=200)
     file = models.ForeignKey("core.StoredFile", on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=current_time)
 
     tenancy = Tenancy(
         consortium="contract__consortium",

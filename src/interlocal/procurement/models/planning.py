@@ -11,6 +11,7 @@ its members' data. Vendor-owned rows (questions, acknowledgements, interest) are
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -47,6 +48,7 @@ __all__ = [
     "VendorRegistration",
     "VendorUser",
     "currency_decimals",
+    "current_time",
     "ocds_prefix",
     "vendor_ids_of",
 ]
@@ -63,6 +65,15 @@ currency_validator = RegexValidator(r"^[A-Z]{3}$", _("Use a three-letter ISO 421
 def currency_decimals(code: str) -> int:
     """How many decimals an amount in `code` may have (ISO 4217 minor unit)."""
     return CURRENCY_DECIMALS.get((code or "").upper(), 2)
+
+
+def current_time() -> dt.datetime:
+    """`timezone.now()`, looked up when called: the default of the models' timestamps.
+
+    `default=timezone.now` would keep the function object itself, so a test that freezes the clock
+    by replacing `django.utils.timezone.now` would not reach rows created without an explicit time.
+    """
+    return timezone.now()
 
 
 def ocds_prefix() -> str:
@@ -148,7 +159,7 @@ class Vendor(models.Model):
     email_verified_at = models.DateTimeField(_("e-mail verified at"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PENDING)
     small_business = models.BooleanField(_("small business"), default=False)
-    created_at = models.DateTimeField(_("registered at"), default=timezone.now)
+    created_at = models.DateTimeField(_("registered at"), default=current_time)
 
     objects = VendorQuerySet.as_manager()
 
@@ -182,7 +193,7 @@ class VendorUser(models.Model):
     )
     role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.USER)
     is_active = models.BooleanField(_("active"), default=True)
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=current_time)
 
     class Meta:
         ordering = ["vendor", "user__email"]
@@ -199,7 +210,7 @@ class VendorRegistration(models.Model):
     consortium = models.ForeignKey(
         "tenancy.Consortium", on_delete=models.CASCADE, related_name="vendor_registrations"
     )
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=current_time)
 
     tenancy = Tenancy(consortium="consortium")
     objects = ScopedQuerySet.as_manager()
@@ -257,7 +268,7 @@ class DemandRound(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=current_time)
 
     tenancy = Tenancy(consortium="consortium")
     objects = DemandRoundQuerySet.as_manager()
@@ -342,7 +353,7 @@ class DemandEntry(models.Model):
     entered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    updated_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=current_time)
 
     tenancy = Tenancy(consortium="item__round__consortium", member="member")
     objects = ScopedQuerySet.as_manager()
@@ -439,8 +450,8 @@ class Solicitation(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    created_at = models.DateTimeField(default=timezone.now)
-    updated_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=current_time)
+    updated_at = models.DateTimeField(default=current_time)
 
     tenancy = Tenancy(consortium="consortium")
     objects = SolicitationQuerySet.as_manager()
@@ -569,7 +580,7 @@ class SolicitationDocument(models.Model):
     title = models.CharField(_("title"), max_length=200)
     file = models.ForeignKey("core.StoredFile", on_delete=models.PROTECT, related_name="+")
     public = models.BooleanField(_("public"), default=True)
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=current_time)
 
     tenancy = Tenancy(consortium="solicitation__consortium")
     objects = ScopedQuerySet.as_manager()
@@ -599,7 +610,7 @@ class SolicitationInterest(models.Model):
     registered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    registered_at = models.DateTimeField(default=timezone.now)
+    registered_at = models.DateTimeField(default=current_time)
 
     tenancy = Tenancy(consortium="solicitation__consortium")
     objects = VendorOwnedQuerySet.as_manager()
@@ -623,7 +634,7 @@ class VendorQuestion(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     text = models.TextField(_("question"))
-    asked_at = models.DateTimeField(_("asked at"), default=timezone.now)
+    asked_at = models.DateTimeField(_("asked at"), default=current_time)
     answer = models.TextField(_("answer"), blank=True)
     answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
     answered_by = models.ForeignKey(
@@ -651,7 +662,7 @@ class Addendum(models.Model):
     document = models.ForeignKey(
         "core.StoredFile", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    issued_at = models.DateTimeField(_("issued at"), default=timezone.now)
+    issued_at = models.DateTimeField(_("issued at"), default=current_time)
     issued_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -679,7 +690,7 @@ class AddendumAcknowledgement(models.Model):
 
     addendum = models.ForeignKey(Addendum, on_delete=models.CASCADE, related_name="acknowledgements")
     vendor = models.ForeignKey(Vendor, on_delete=models.CASCADE, related_name="acknowledgements")
-    acknowledged_at = models.DateTimeField(default=timezone.now)
+    acknowledged_at = models.DateTimeField(default=current_time)
     acknowledged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
