@@ -496,3 +496,33 @@ def test_the_export_reads_a_fixed_number_of_queries(world, more_processes):
     with CaptureQueriesContext(connection) as more:
         releases = _export()
     assert len({r["ocid"] for r in releases}) == 9 and len(more) == len(few)
+
+
+def _by_ocid(releases: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+    grouped: dict[str, list[dict[str, Any]]] = {}
+    for release in releases:
+        grouped.setdefault(release["ocid"], []).append(release)
+    return grouped
+
+
+def test_the_process_is_the_one_stamped_at_publication(world, clock, bids_sealed):
+    # The round's later solicitation was published first: it continues the round's process.
+    first = bids_sealed.solicitation
+    Solicitation.objects.filter(pk=first.pk).update(ocds_process=f"solicitation-{first.pk}")
+    later = make_solicitation(world.capitol, reference_number="IFB-2027-002", demand_round=bids_sealed.round)
+    first.refresh_from_db()
+    assert later.ocid == bids_sealed.round.ocid and first.ocid == f"{PREFIX}-solicitation-{first.pk}"
+    processes = _by_ocid(_export())
+    assert set(processes) == {first.ocid, later.ocid}
+    assert processes[later.ocid][0]["tag"] == ["planning"]
+    assert processes[later.ocid][-1]["tender"]["id"] == f"solicitation-{later.pk}"
+    assert processes[first.ocid][0]["relatedProcesses"][0]["identifier"] == later.ocid
+    for ocid, releases in processes.items():
+        assert build_releases(publication.process_for_ocid(ocid)) == releases
+    # Published without a stamp (a bulk load): the round's first published solicitation takes it.
+    Solicitation.objects.update(ocds_process="")
+    processes = _by_ocid(_export())
+    assert set(processes) == {bids_sealed.round.ocid, f"{PREFIX}-solicitation-{later.pk}"}
+    assert processes[bids_sealed.round.ocid][-1]["tender"]["id"] == f"solicitation-{first.pk}"
+    for ocid, releases in processes.items():
+        assert build_releases(publication.process_for_ocid(ocid)) == releases

@@ -85,7 +85,7 @@ _CENT = Decimal("0.01")
 _SOLICITATION = (
     "id", "consortium_id", "demand_round_id", "status", "method", "reference_number", "title",
     "description", "category", "currency", "award_basis", "published_at", "created_at",
-    "submission_deadline", "questions_deadline", "opening_at", "cancelled_at",
+    "submission_deadline", "questions_deadline", "opening_at", "cancelled_at", "ocds_process",
 )  # fmt: skip
 _ROUND = ("id", "consortium_id", "title", "description", "category", "opened_at", "created_at")
 
@@ -267,10 +267,16 @@ class _Related:
         if round_ids:
             rounds = DemandRound.objects.filter(pk__in=round_ids).values_list(*_ROUND, named=True)
             self.rounds = {r.id: r for r in rounds}
-            # The round's first published solicitation carries the round's ocid.
+        # The process is stamped at publication (ocds_process); a row published without it (bulk
+        # loads) gets what the stamping migration gives: the round's process for the round's first
+        # (lowest id) published solicitation.
+        unstamped = sorted(
+            {s.demand_round_id for s in rows if s.demand_round_id is not None and not s.ocds_process}
+        )
+        if unstamped:
             self.round_first = dict(
                 Solicitation.objects.public()
-                .filter(demand_round_id__in=round_ids)
+                .filter(demand_round_id__in=unstamped)
                 .order_by()
                 .values("demand_round_id")
                 .annotate(first=Min("pk"))
@@ -477,6 +483,12 @@ class _Builder:
             )
         return tuple(out)
 
+    def _unstamped_process(self, s: Any) -> str:
+        """The process of a solicitation published without `ocds_process` (see _Related)."""
+        if s.demand_round_id is not None and self.related.round_first.get(s.demand_round_id, s.id) == s.id:
+            return f"round-{s.demand_round_id}"
+        return f"solicitation-{s.id}"
+
     def solicitation(self, s: Any) -> ProcessIn:
         """The process of a published solicitation (with its demand round, if any).
 
@@ -487,17 +499,15 @@ class _Builder:
         planning: PlanningIn | None = None
         buyers: tuple[OrgIn, ...] = ()
         related: tuple[str, ...] = ()
-        if s.demand_round_id is None:
-            ocid = f"{self.prefix}-solicitation-{s.id}"
-        else:
-            ocid = f"{self.prefix}-round-{s.demand_round_id}"
-            first = self.related.round_first.get(s.demand_round_id)
-            if first is None or first == s.id:
+        ocid = f"{self.prefix}-{s.ocds_process or self._unstamped_process(s)}"
+        if s.demand_round_id is not None:
+            round_ocid = f"{self.prefix}-round-{s.demand_round_id}"
+            if ocid == round_ocid:
                 planning, buyers = _planning(
                     self.related.rounds[s.demand_round_id], self.related.demand, self.orgs
                 )
             else:
-                ocid, related = f"{self.prefix}-solicitation-{s.id}", (ocid,)
+                related = (round_ocid,)
         tender = self._tender(s)
         if planning is None:
             buyers = tuple({i.buyer.id: i.buyer for i in tender.items if i.buyer is not None}.values())
@@ -605,13 +615,16 @@ def process_for_ocid(ocid: str) -> ProcessIn | None:
         # A round's first solicitation is published under its round's ocid.
         return process if process.ocid == ocid else None
     if kind == "round":
-        first = _published_solicitations(None).filter(demand_round_id=int(pk)).order_by("pk")[:1]
-        rows = list(first.values_list(*_SOLICITATION, named=True))
+        # The solicitation stamped with the round's process, else (published without a stamp)
+        # the round's first.
+        published = _published_solicitations(None).filter(demand_round_id=int(pk))
+        rows = list(published.filter(ocds_process=f"round-{pk}").values_list(*_SOLICITATION, named=True))
+        rows = rows or list(published.order_by("pk").values_list(*_SOLICITATION, named=True)[:1])
         if rows:
             [process] = _solicitation_processes(
                 rows, _published_solicitations(None).filter(pk=rows[0].id), orgs
             )
-            return process
+            return process if process.ocid == ocid else None
         rows = list(_planning_only_rounds(None).filter(pk=int(pk)).values_list(*_ROUND, named=True))
         if not rows:
             return None
