@@ -38,6 +38,8 @@ import django  # noqa: E402
 django.setup()
 
 from django.db import connection, transaction  # noqa: E402
+from django.db.models import CharField, Value  # noqa: E402
+from django.db.models.functions import Cast, Concat  # noqa: E402
 
 from interlocal.procurement import publication  # noqa: E402
 from interlocal.procurement.models import (  # noqa: E402
@@ -125,10 +127,15 @@ def build(n: int) -> Consortium:
                 title=f"Process {i}", description="Benchmark", status="awarded" if i in awarded else "published",
                 published_at=T0, submission_deadline=T0 + dt.timedelta(days=10),
                 opening_at=T0 + dt.timedelta(days=10, hours=1), created_at=T0,
+                ocds_process=f"round-{round_of[i].pk}" if i in round_of else "",
             )
             for i in range(n)
         ],
     )  # fmt: skip
+    # Stamped as do_publish_solicitation does: a standalone solicitation is a process of its own.
+    Solicitation.objects.filter(consortium=consortium, demand_round__isnull=True).update(
+        ocds_process=Concat(Value("solicitation-"), Cast("pk", CharField()))
+    )
     lines = []
     for i, sol in enumerate(sols):
         demand = items_of_round.get(round_of[i].pk, []) if i in round_of else []
