@@ -3,12 +3,14 @@ them into one binary value, other databases go through the cursor)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
+import numpy as np
 import pytest
 
-from interlocal.assessment.analytics import _answer_arrays
-from interlocal.assessment.models import Answer, Response
+from interlocal.assessment.analytics import _answer_arrays, _contract_ends, _date_arrays
+from interlocal.assessment.models import Answer, Question, Response
 from tests.assessment.test_analytics_fixtures import CampaignWorld, build_campaign
 
 
@@ -43,3 +45,46 @@ def test_no_answers_gives_empty_arrays(cw: CampaignWorld) -> None:
     member, question, value = _answer_arrays(cw.campaign.pk)
     assert (len(member), len(question), len(value)) == (0, 0, 0)
     assert value.dtype == "float64"
+
+
+def test_date_answers_of_submitted_responses_only(cw: CampaignWorld) -> None:
+    campaign = cw.campaign
+    Response.objects.filter(campaign=campaign, member=cw.members["Dover"]).update(
+        status=Response.Status.IN_PROGRESS
+    )
+    member, question, day = _date_arrays(campaign.pk)
+    expected = sorted(
+        (m, q, d.toordinal())
+        for m, q, d in Answer.objects.filter(
+            campaign_id=campaign.pk,
+            response__status=Response.Status.SUBMITTED,
+            question__kind=Question.Kind.DATE,
+            date__isnull=False,
+        ).values_list("member_id", "question_id", "date")
+    )
+    assert sorted(zip(member.tolist(), question.tolist(), day.tolist(), strict=True)) == expected
+    assert len(expected) > 0
+
+
+def test_contract_end_is_the_earliest_date_per_member_and_area() -> None:
+    member_ids = np.array([30, 10, 20])  # member index 0, 1, 2
+    question_ids = np.array([7, 8, 9])  # questions 7 and 8 in area 1, 9 in no area
+    question_area = np.array([1, 1, -1])
+    d = dt.date
+    dates = (
+        np.array([10, 10, 20, 20, 99]),
+        np.array([7, 8, 7, 9, 7]),
+        np.array([d(2028, 5, 1), d(2027, 3, 1), d(2029, 1, 1), d(2026, 1, 1), d(2026, 1, 1)]),
+    )
+    days = np.array([x.toordinal() for x in dates[2]])
+    ends = _contract_ends(
+        (dates[0], dates[1], days),
+        member_ids,
+        np.argsort(member_ids),
+        question_ids,
+        np.argsort(question_ids),
+        question_area,
+    )
+    # Member 10 (index 1): the earlier of its two area-1 dates; member 20 (index 2): its area-1 date
+    # only (question 9 has no area); member 99 is not a participant.
+    assert ends == {(1, 1): d(2027, 3, 1), (2, 1): d(2029, 1, 1)}

@@ -386,11 +386,14 @@ class CampaignAnalytics:
         self, *, council: bool, own_member_id: int | None, window_months: int, area_ids: list[int] | None
     ) -> list[dict[str, Any]]:
         eligible = self.nameable(council=council, own_member_id=own_member_id)
+        by_area: dict[int, dict[int, dt.date]] = {}
+        for (m, aa), d in self.contract_end.items():
+            by_area.setdefault(aa, {})[m] = d
         out = []
         for a, area in enumerate(self.areas):
             if area_ids is not None and area.id not in area_ids:
                 continue
-            ends = {m: d for (m, aa), d in self.contract_end.items() if aa == a}
+            ends = by_area.get(a, {})
             found: list[Coalition] = find_coalitions(
                 a,
                 self.analysis.priority,
@@ -530,16 +533,90 @@ def _answer_arrays(campaign_id: int) -> tuple[np.ndarray, np.ndarray, np.ndarray
     return arr[:, 0].astype(np.int64), arr[:, 1].astype(np.int64), arr[:, 2]
 
 
-def _date_rows(campaign_id: int) -> list[tuple[int, int, dt.date | None]]:
-    """(member id, question id, date) of date answers of submitted responses."""
-    return list(
-        Answer.objects.filter(
-            campaign_id=campaign_id,
-            response__status=Response.Status.SUBMITTED,
-            date__isnull=False,
-            question__kind=Question.Kind.DATE,
-        ).values_list("member_id", "question_id", "date")
+DATE_SQL = (
+    "SELECT a.member_id, a.question_id, a.date FROM {answer} a "
+    "JOIN {response} r ON r.id = a.response_id "
+    "JOIN {question} q ON q.id = a.question_id "
+    "WHERE a.campaign_id = %s AND r.campaign_id = %s AND r.status = %s AND q.kind = %s "
+    "AND a.date IS NOT NULL"
+)
+# As ANSWER_RECORDS_SQL: (member id, question id, days since 2000-01-01) as big-endian int4s.
+DATE_RECORDS_SQL = (
+    "SELECT string_agg(int4send(a.member_id::int4) || int4send(a.question_id::int4) "
+    "|| int4send(a.date - DATE '2000-01-01'), ''::bytea) FROM {answer} a "
+    "JOIN {response} r ON r.id = a.response_id "
+    "JOIN {question} q ON q.id = a.question_id "
+    "WHERE a.campaign_id = %s AND r.campaign_id = %s AND r.status = %s AND q.kind = %s "
+    "AND a.date IS NOT NULL"
+)
+_DATE_RECORD = np.dtype([("m", ">i4"), ("q", ">i4"), ("d", ">i4")])
+_DATE_EPOCH = dt.date(2000, 1, 1).toordinal()
+
+
+def _date_arrays(campaign_id: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(member id, question id, day ordinal) of the date answers of submitted responses."""
+    tables = {
+        "answer": Answer._meta.db_table,
+        "response": Response._meta.db_table,
+        "question": Question._meta.db_table,
+    }
+    params: list[int | str] = [
+        campaign_id,
+        campaign_id,
+        str(Response.Status.SUBMITTED),
+        str(Question.Kind.DATE),
+    ]
+    if connection.vendor == "postgresql":
+        import psycopg
+
+        with connection.cursor() as cursor, psycopg.Cursor(cursor.connection) as raw:
+            raw.execute(DATE_RECORDS_SQL.format(**tables), params, binary=True)
+            row = raw.fetchone()
+        records = np.frombuffer(row[0] if row and row[0] is not None else b"", dtype=_DATE_RECORD)
+        return (
+            records["m"].astype(np.int64),
+            records["q"].astype(np.int64),
+            records["d"].astype(np.int64) + _DATE_EPOCH,
+        )
+    with connection.cursor() as cursor:
+        cursor.execute(DATE_SQL.format(**tables), params)
+        fetched = cursor.fetchall()
+    # SQLite hands dates over as ISO text; other backends as dates.
+    days = [
+        (d if isinstance(d, dt.date) else dt.date.fromisoformat(str(d))).toordinal() for _m, _q, d in fetched
+    ]
+    return (
+        np.array([m for m, _q, _d in fetched], dtype=np.int64),
+        np.array([q for _m, q, _d in fetched], dtype=np.int64),
+        np.array(days, dtype=np.int64),
     )
+
+
+def _contract_ends(
+    dates: tuple[np.ndarray, np.ndarray, np.ndarray],
+    member_ids: np.ndarray,
+    member_order: np.ndarray,
+    question_ids: np.ndarray,
+    question_order: np.ndarray,
+    question_area: np.ndarray,
+) -> dict[tuple[int, int], dt.date]:
+    """The earliest date answer per (member index, area index), over the date questions of areas."""
+    d_member, d_question, d_day = dates
+    m_idx, m_ok = _index_of(member_ids, member_order, d_member)
+    q_idx, q_ok = _index_of(question_ids, question_order, d_question)
+    keep = m_ok & q_ok
+    area = np.where(keep, question_area[q_idx] if len(question_area) else -1, -1)
+    keep &= area >= 0
+    m_idx, area, day = m_idx[keep], area[keep], d_day[keep]
+    if not len(day):
+        return {}
+    key = m_idx * (int(area.max()) + 1) + area
+    order = np.lexsort((day, key))  # by (member, area), earliest first
+    first = order[np.r_[True, key[order][1:] != key[order][:-1]]]
+    return {
+        (m, a): dt.date.fromordinal(d)
+        for m, a, d in zip(m_idx[first].tolist(), area[first].tolist(), day[first].tolist(), strict=True)
+    }
 
 
 def _stamp(campaign: Campaign, members: list[Any], custom: list[Any]) -> str:
@@ -643,15 +720,11 @@ def build_analytics(
     analysis = analyse(dataset, masks, k=min_members())
 
     # Contract ends: the earliest date answer per member and area (date questions of the area).
-    contract_end: dict[tuple[int, int], dt.date] = {}
-    qpos = {q.id: i for i, q in enumerate(questions)}
-    mpos = {m.id: i for i, m in enumerate(members)}
-    for mid, qid, date in _date_rows(campaign.pk) if members else []:
-        if date is None or mid not in mpos or qid not in qpos or questions[qpos[qid]].area < 0:
-            continue
-        key = (mpos[mid], questions[qpos[qid]].area)
-        if key not in contract_end or date < contract_end[key]:
-            contract_end[key] = date
+    contract_end = (
+        _contract_ends(_date_arrays(campaign.pk), member_ids, order, question_ids, q_order, question_area)
+        if members
+        else {}
+    )
     return CampaignAnalytics(
         campaign_id=campaign.pk,
         k=min_members(),
