@@ -16,7 +16,8 @@ Run:
 What is measured, in the same run:
 
 1. load: the campaign's numeric answers from PostgreSQL into numpy arrays (`analytics._answer_arrays`,
-   the loader the pages use) — reported separately.
+   the loader the pages use: one query whose result is one bytea of binary records) — reported
+   separately, and added to the engine's time ("load + engine").
 2. engine: from those arrays, every aggregate (n, mean, SD, quartiles) for every peer group (all
    members, population bands, kinds of member, custom groups) per question and per area dimension,
    the members' area scores, the matrix (priority and readiness per area, per member and per
@@ -27,6 +28,13 @@ What is measured, in the same run:
    suppression, which pandas has no equivalent for.
 4. report page: the campaign report at 500 members, server time in-process (Django test client,
    view + template), first request after a cache clear and a repeat request.
+
+Every line gives the wall time and the CPU time of this process (`time.process_time`): the machine
+may be shared, and the load average is printed at the start and the end. The database server's
+own time shows in the wall time only (it runs in another process).
+
+The planner needs statistics after a bulk load: if the answers table was never analysed (e.g.
+autovacuum off), the script runs ANALYZE on it and the responses first, and says so.
 """
 
 from __future__ import annotations
@@ -50,12 +58,13 @@ import pandas as pd  # noqa: E402
 from django.conf import settings  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import reverse  # noqa: E402
 
 from interlocal.accounts.models import User  # noqa: E402
 from interlocal.assessment import analytics  # noqa: E402
 from interlocal.assessment.engine import DIMENSIONS, Dataset, analyse  # noqa: E402
-from interlocal.assessment.models import Campaign, Question  # noqa: E402
+from interlocal.assessment.models import Answer, Campaign, Question, Response  # noqa: E402
 from interlocal.tenancy.models import Membership  # noqa: E402
 
 settings.ALLOWED_HOSTS = ["*"]
@@ -135,11 +144,14 @@ def bench_national(campaign: Campaign, repeat: int) -> None:
         f"  members {len(ca.members):,}, questions {len(ca.questions)}, areas {len(ca.areas)}, "
         f"peer groups {len(ca.groups)}: {', '.join(g.label for g in ca.groups)}"
     )
-    # The same arrays the engine sees: indices, not ids.
-    member_pos = {mid: i for i, mid in enumerate(m.id for m in ca.members)}
-    q_pos = {qid: i for i, qid in enumerate(q.id for q in ca.questions)}
-    m_idx = np.fromiter((member_pos[x] for x in m_ids.tolist()), dtype=np.int64, count=len(m_ids))
-    q_idx = np.fromiter((q_pos[x] for x in q_ids.tolist()), dtype=np.int64, count=len(q_ids))
+    # The same arrays the engine sees: indices, not ids (every answer's member and question is
+    # among the campaign's: all responses are submitted).
+    member_ids = np.array([m.id for m in ca.members], dtype=np.int64)
+    question_ids = np.array([q.id for q in ca.questions], dtype=np.int64)
+    m_order, q_order = np.argsort(member_ids), np.argsort(question_ids)
+    m_idx = m_order[np.searchsorted(member_ids[m_order], m_ids)]
+    q_idx = q_order[np.searchsorted(question_ids[q_order], q_ids)]
+    assert (member_ids[m_idx] == m_ids).all() and (question_ids[q_idx] == q_ids).all()
     dims = {d: i for i, d in enumerate(DIMENSIONS)}
     question_area = np.array([q.area for q in ca.questions], dtype=np.int64)
     question_dim = np.array(
@@ -160,6 +172,10 @@ def bench_national(campaign: Campaign, repeat: int) -> None:
     k = analytics.min_members()
     result, engine_times = timed(lambda: analyse(data, masks, k=k), repeat)
     print(f"  engine (all groups: questions, areas, matrix, suppression): {fmt(engine_times)}")
+    print(
+        f"  load + engine (medians): wall {statistics.median(load_times) + statistics.median(engine_times):.3f} s; "
+        f"CPU of this process {statistics.median(CPU[id(load_times)]) + statistics.median(CPU[id(engine_times)]):.3f} s"
+    )
     shown = int(
         result.questions.published.sum() + result.areas.published.sum() + result.matrix.published.sum()
     )
@@ -200,6 +216,9 @@ def bench_report(campaign: Campaign, repeat: int) -> None:
         return response
 
     cold()  # first request of the process: imports, template compilation
+    with CaptureQueriesContext(connection) as captured:
+        cold()
+    print(f"  queries on a first request: {len(captured.captured_queries)}")
     _r, cold_times = timed(cold, max(repeat, 5))
     _r, warm_times = timed(warm, max(repeat, 5))
     print(f"  first request after a cache clear (loads and computes): {fmt(cold_times)}")
@@ -214,8 +233,11 @@ def main() -> None:
     parser.add_argument("--national", type=int, help="Campaign id of the national-scale campaign.")
     parser.add_argument("--report", type=int, help="Campaign id of the 500-member campaign.")
     args = parser.parse_args()
+    print(f"load average at start: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     if connection.vendor != "postgresql":
         print("warning: not PostgreSQL; figures are not comparable", file=sys.stderr)
+    else:
+        analyse_if_never_analysed()
     campaigns = Campaign.objects.annotate().order_by("pk")
     by_size = {c.pk: c.responses.count() for c in campaigns}
     national = args.national or max(by_size, key=by_size.get)
@@ -225,6 +247,27 @@ def main() -> None:
     bench_national(Campaign.objects.select_related("consortium").get(pk=national), args.repeat)
     if report:
         bench_report(Campaign.objects.select_related("consortium").get(pk=report), args.repeat)
+    print(f"load average at end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+
+
+def analyse_if_never_analysed() -> None:
+    """ANALYZE the answers and responses if PostgreSQL has no statistics for them yet.
+
+    Without statistics after a bulk load the planner guesses a handful of responses and picks a
+    nested loop over the answers' indexes: minutes instead of seconds.
+    """
+    tables = [Answer._meta.db_table, Response._meta.db_table]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_stat_user_tables WHERE relname = ANY(%s) "
+            "AND last_analyze IS NULL AND last_autoanalyze IS NULL",
+            [tables],
+        )
+        (never,) = cursor.fetchone()
+        if never:
+            print("  no planner statistics yet: ANALYZE " + ", ".join(tables))
+            for table in tables:
+                cursor.execute(f"ANALYZE {connection.ops.quote_name(table)}")
 
 
 if __name__ == "__main__":
