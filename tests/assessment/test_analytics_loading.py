@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from interlocal.assessment.analytics import _answer_arrays, _contract_ends, _date_arrays
+from interlocal.assessment.analytics import _answer_arrays, _contract_ends, _date_arrays, _index_of
 from interlocal.assessment.models import Answer, Question, Response
 from tests.assessment.test_analytics_fixtures import CampaignWorld, build_campaign
 
@@ -88,3 +88,12 @@ def test_contract_end_is_the_earliest_date_per_member_and_area() -> None:
     # Member 10 (index 1): the earlier of its two area-1 dates; member 20 (index 2): its area-1 date
     # only (question 9 has no area); member 99 is not a participant.
     assert ends == {(1, 1): d(2027, 3, 1), (2, 1): d(2029, 1, 1)}
+
+
+@pytest.mark.parametrize("offset", [0, 10**12])  # dense ids (lookup table) and sparse ones (search)
+def test_index_of_finds_positions_and_misses(offset: int) -> None:
+    ids = np.array([50, 7, 23, 8]) + offset
+    wanted = np.array([23, 7, 99, 50, 8, -1, 6]) + offset
+    pos, found = _index_of(ids, np.argsort(ids), wanted)
+    assert found.tolist() == [True, True, False, True, True, False, False]
+    assert pos[found].tolist() == [2, 1, 0, 3]

@@ -741,9 +741,21 @@ def build_analytics(
 
 
 def _index_of(ids: np.ndarray, order: np.ndarray, wanted: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Positions of `wanted` ids in `ids` (through its argsort), and which were found."""
+    """Positions of `wanted` ids in `ids` (through its argsort), and which were found.
+
+    Database ids are dense enough for a lookup table (one gather per answer); far sparser ids
+    fall back to a binary search.
+    """
     if ids.size == 0:
         return np.zeros(len(wanted), dtype=np.int64), np.zeros(len(wanted), dtype=bool)
+    lowest, highest = int(ids[order[0]]), int(ids[order[-1]])
+    if lowest >= 0 and highest < 8 * (len(ids) + len(wanted)) + 65536:
+        table = np.full(highest + 2, -1, dtype=np.int64)  # the last slot: any id out of range
+        table[ids] = np.arange(len(ids))
+        inside = (wanted >= 0) & (wanted <= highest)
+        pos = table[np.where(inside, wanted, highest + 1)]
+        found = pos >= 0
+        return np.where(found, pos, 0), found
     sorted_ids = ids[order]
     pos = np.searchsorted(sorted_ids, wanted)
     pos = np.clip(pos, 0, len(ids) - 1)
