@@ -506,6 +506,27 @@ ANSWER_RECORDS_SQL = (
 _ANSWER_RECORD = np.dtype([("m", ">i4"), ("q", ">i4"), ("v", ">f8")])
 
 
+def _binary_value(sql: str, params: list[int | str]) -> bytes:
+    """The one bytea value a PostgreSQL query returns, as raw bytes (b"" for NULL or no row).
+
+    A plain psycopg cursor (server-side binding) with binary results, so the value is not sent as
+    hex text to decode; Django's own cursors bind client-side and read text only. Wrapped like
+    Django's cursors, so the query is logged and counted like any other.
+    """
+    import psycopg
+
+    connection.ensure_connection()
+    raw = psycopg.Cursor(connection.connection)
+    raw.format = psycopg.pq.Format.BINARY
+    # django-stubs type these with Django's wrapper; at run time they wrap the driver's cursor.
+    make = connection.make_debug_cursor if connection.queries_logged else connection.make_cursor
+    wrapped = make(raw)  # type: ignore[arg-type]
+    with wrapped as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    return bytes(row[0]) if row and row[0] is not None else b""
+
+
 def _answer_arrays(campaign_id: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(member id, question id, num) of every numeric answer of a submitted response.
 
@@ -515,14 +536,9 @@ def _answer_arrays(campaign_id: int) -> tuple[np.ndarray, np.ndarray, np.ndarray
     tables = {"answer": Answer._meta.db_table, "response": Response._meta.db_table}
     params: list[int | str] = [campaign_id, campaign_id, str(Response.Status.SUBMITTED)]
     if connection.vendor == "postgresql":
-        import psycopg
-
-        # A plain (server-side binding) driver cursor in binary mode: the bytea arrives as raw
-        # bytes, not as hex text to decode. Django's own cursors bind client-side: text only.
-        with connection.cursor() as cursor, psycopg.Cursor(cursor.connection) as raw:
-            raw.execute(ANSWER_RECORDS_SQL.format(**tables), params, binary=True)
-            row = raw.fetchone()
-        records = np.frombuffer(row[0] if row and row[0] is not None else b"", dtype=_ANSWER_RECORD)
+        records = np.frombuffer(
+            _binary_value(ANSWER_RECORDS_SQL.format(**tables), params), dtype=_ANSWER_RECORD
+        )
         return records["m"].astype(np.int64), records["q"].astype(np.int64), records["v"].astype(np.float64)
     with connection.cursor() as cursor:
         cursor.execute(ANSWER_SQL.format(**tables), params)
@@ -567,12 +583,7 @@ def _date_arrays(campaign_id: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         str(Question.Kind.DATE),
     ]
     if connection.vendor == "postgresql":
-        import psycopg
-
-        with connection.cursor() as cursor, psycopg.Cursor(cursor.connection) as raw:
-            raw.execute(DATE_RECORDS_SQL.format(**tables), params, binary=True)
-            row = raw.fetchone()
-        records = np.frombuffer(row[0] if row and row[0] is not None else b"", dtype=_DATE_RECORD)
+        records = np.frombuffer(_binary_value(DATE_RECORDS_SQL.format(**tables), params), dtype=_DATE_RECORD)
         return (
             records["m"].astype(np.int64),
             records["q"].astype(np.int64),
