@@ -74,6 +74,13 @@ class Command(BaseCommand):
             raise CommandError("--questions: give 5 to 2000")
         started = time.perf_counter()
         campaign = generate_assessment(n, q, seed, log=self.stderr.write)
+        if connection.vendor == "postgresql":
+            # Planner statistics for the bulk-loaded tables (autovacuum may be off or not have run
+            # yet; without them PostgreSQL plans the analysis queries as if the tables were empty).
+            with connection.cursor() as cursor:
+                for model in (Answer, Response, Question):
+                    cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
+            self.stderr.write("tables analysed")
         self.stderr.write(f"done in {time.perf_counter() - started:.1f} s")
         self.stdout.write(str(campaign.pk))
 
