@@ -303,3 +303,28 @@ def test_the_api_offers_joins_and_lists_users(scene: Any, world: Any) -> None:
         "City of Airdrie": True,
     }
     assert ContractLine.objects.get(contract_id=own_id).previous_unit_price == 70
+
+
+def test_documents_on_an_outside_body_contract_are_the_body_s_to_read(scene: Any, world: Any) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from interlocal.procurement.actions_bidding import do_add_contract_document
+
+    jp, master = scene
+    do_set_contract_openness(master, allow=True, acting_user=world.sam)
+    master.refresh_from_db()
+    own = _join(jp, master, world.dave, world.airdrie)
+    doc = do_add_contract_document(
+        own,
+        uploaded=SimpleUploadedFile(
+            "signed.pdf", b"%PDF-1.4 signed by Airdrie", content_type="application/pdf"
+        ),
+        title="Signed joinder",
+        acting_user=world.sam,
+    )
+    assert doc.file.member_id == world.airdrie.pk and doc.file.consortium_id == world.capitol.pk
+    url = reverse("file_download", args=[doc.file.pk])
+    answer = _client(world.dave).get(url)
+    assert answer.status_code == 200 and b"".join(answer.streaming_content).startswith(b"%PDF")
+    assert _client(world.sam).get(url).status_code == 200  # the council that filed it
+    assert _client(world.bob).get(url).status_code == 404  # Avon's staff: not theirs

@@ -68,16 +68,31 @@ def _storage_path(consortium_id: int, name: str) -> str:
 
 @transaction.atomic
 def do_store_file(
-    uploaded_file: UploadedFile, *, consortium: Consortium, member: Member | None, acting_user: User | None
+    uploaded_file: UploadedFile,
+    *,
+    consortium: Consortium,
+    member: Member | None,
+    acting_user: User | None,
+    member_outside_consortium: bool = False,
 ) -> StoredFile:
-    """Check an uploaded file's size and name, keep it in private storage and record it."""
+    """Check an uploaded file's size and name, keep it in private storage and record it.
+
+    The owning member must take part in the consortium, unless the caller holds a thing a member
+    may own in a consortium it does not belong to (`member_outside_consortium`: an outside public
+    body's contract under a cooperative contract); its people then read it through a role for
+    that member in any consortium (StoredFile's `member_anywhere`).
+    """
     name = safe_name(uploaded_file.name or "")
     limit = settings.UPLOAD_MAX_BYTES
     if uploaded_file.size is not None and uploaded_file.size > limit:
         raise ValidationError(
             _("The file is larger than %(limit)s.") % {"limit": filesizeformat(limit)}, code="file_too_large"
         )
-    if member is not None and not member.participations.filter(consortium=consortium).exists():
+    if (
+        member is not None
+        and not member_outside_consortium
+        and not member.participations.filter(consortium=consortium).exists()
+    ):
         raise ValidationError(_("That member does not take part in this consortium."), code="file_owner")
 
     # Measure what was actually received: the declared size comes from the client.

@@ -60,7 +60,9 @@ class StoredFile(models.Model):
         verbose_name=_("member"),
     )
 
-    tenancy = Tenancy(consortium="consortium", member="member", member_optional=True)
+    # member_anywhere: a member's people read its files through a role for it in any consortium
+    # (an outside public body's documents on its contract under another consortium's master).
+    tenancy = Tenancy(consortium="consortium", member="member", member_optional=True, member_anywhere=True)
     objects = StoredFileQuerySet.as_manager()
 
     class Meta:

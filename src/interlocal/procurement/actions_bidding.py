@@ -1144,7 +1144,12 @@ def do_add_contract_document(
     if not (title or "").strip():
         raise ValidationError({"title": [_g("Give the document a title.")]})
     stored = do_store_file(
-        uploaded, consortium=contract.consortium, member=contract.member, acting_user=acting_user
+        uploaded,
+        consortium=contract.consortium,
+        member=contract.member,
+        acting_user=acting_user,
+        # An outside public body's piggyback contract: the body owns its documents too.
+        member_outside_consortium=contract.kind == Contract.Kind.PIGGYBACK,
     )
     doc = ContractDocument.objects.create(contract=contract, title=title.strip()[:200], file=stored)
     audit.record(
