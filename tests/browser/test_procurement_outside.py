@@ -1,0 +1,114 @@
+"""Issue 5, piggybacking by other public bodies and the council's vendor page, in a real browser.
+
+The joint purchase is set up with the frozen clock of the procurement factories (bids, opening,
+award); the clock is then given back, so sessions and sign-in work on real time while the people
+browse. The council opens the master contract to outside bodies; staff of the City of Airdrie (a
+member of another consortium on this installation) find it among the cooperative contracts, join
+it and see their own contract; the council sees Airdrie among the users, marked as outside; the
+council suspends a vendor with a reason.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from interlocal.procurement.actions_bidding import do_award, do_open_bids, do_submit_bid
+from interlocal.procurement.models import Contract, Vendor
+from interlocal.tenancy.models import Membership
+from tests.browser.conftest import check_page, sign_in
+from tests.conftest import build_world
+from tests.factories import PASSWORD
+from tests.procurement.factories_bidding import OPENING, Clock, make_joint_purchase, make_vendor
+
+pytestmark = pytest.mark.browser
+
+TITLE = "2027 road salt"
+
+
+@pytest.fixture
+def world(transactional_db: Any) -> Any:
+    return build_world()
+
+
+def test_an_outside_public_body_piggybacks_and_the_council_suspends_a_vendor(
+    page: Any, world: Any, monkeypatch: Any
+) -> None:
+    real_now = timezone.now
+    clock = Clock(monkeypatch)
+    jp = make_joint_purchase(world, title=TITLE, members=("avon", "bolton"))
+    acme = make_vendor("Acme Salt Co", world.vince, world.capitol)
+    do_submit_bid(
+        jp.solicitation,
+        acting_user=world.vince,
+        idempotency_key="outside-1",
+        prices={jp.items[0].pk: "60.00", jp.items[1].pk: "0.20"},
+    )
+    clock.set(OPENING)
+    do_open_bids(jp.solicitation, acting_user=world.alice)
+    do_award(
+        jp.solicitation,
+        acting_user=world.alice,
+        start_date=dt.date(2027, 4, 1),
+        end_date=dt.date(2028, 3, 31),
+    )
+    monkeypatch.setattr(timezone, "now", real_now)
+    master = Contract.objects.get(kind=Contract.Kind.MASTER)
+    from django.contrib.auth import get_user_model
+
+    dave = get_user_model().objects.create_user(
+        email="dave@airdrie.example", password=PASSWORD, full_name="Dave Airdrie"
+    )
+    Membership.objects.create(user=dave, consortium=world.prairies, member=world.airdrie, role="member_staff")
+
+    # The council opens the master contract to public bodies outside the consortium.
+    sign_in(page, world.sam.email, PASSWORD)
+    page.goto(f"/procurement/contracts/{master.pk}/")
+    page.locator("label[for=id_allow_other_public_bodies]").click()  # USWDS styles the label
+    page.get_by_role("button", name="Save who may join").click()
+    expect(page.locator("main")).to_contain_text("Yes")
+    master.refresh_from_db()
+    assert master.allow_other_public_bodies
+    page.context.clear_cookies()
+
+    # Airdrie's staff find it among the cooperative contracts and join it.
+    sign_in(page, dave.email, PASSWORD)
+    page.goto("/procurement/contracts/cooperative/")
+    expect(page.locator("main")).to_contain_text(TITLE)
+    check_page(page, "procurement-outside-01-cooperative-contracts")
+    page.get_by_role("link", name=master.reference).first.click()
+    expect(page.locator("main")).not_to_contain_text("Avon")  # who else buys stays inside
+    page.get_by_role("link", name="Join this contract (piggyback)").click()
+    item = jp.items[0]
+    page.fill(f"input[name='qty_{item.pk}']", "40")
+    page.fill(f"input[name='prev_{item.pk}']", "77.50")
+    check_page(page, "procurement-outside-02-join-form")
+    page.get_by_role("button", name="Join contract").click()
+    expect(page.locator("main")).to_contain_text("Member contract (piggyback)")
+    expect(page.locator("main")).to_contain_text("City of Airdrie")
+    check_page(page, "procurement-outside-03-own-contract")
+    own = Contract.objects.get(member=world.airdrie)
+    assert own.kind == Contract.Kind.PIGGYBACK and own.master_id == master.pk
+    page.context.clear_cookies()
+
+    # The council sees Airdrie among the users of the master, marked as outside the consortium.
+    sign_in(page, world.sam.email, PASSWORD)
+    page.goto(f"/procurement/contracts/{master.pk}/")
+    expect(page.locator("main")).to_contain_text("City of Airdrie")
+    expect(page.locator("main")).to_contain_text("Outside the consortium")
+    check_page(page, "procurement-outside-04-master-users")
+
+    # …and suspends a vendor, with a reason.
+    page.goto("/procurement/vendors/")
+    check_page(page, "procurement-outside-05-vendors")
+    page.goto(f"/procurement/vendors/{acme.pk}/")
+    page.fill("textarea[name=reason]", "Certificate of insurance lapsed.")
+    page.get_by_role("button", name="Suspend vendor").click()
+    expect(page.locator("main")).to_contain_text("Suspended")
+    check_page(page, "procurement-outside-06-vendor-suspended")
+    acme.refresh_from_db()
+    assert acme.status == Vendor.Status.SUSPENDED
