@@ -10,20 +10,18 @@ council suspends a vendor with a reason.
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from interlocal.procurement.actions_bidding import do_award, do_open_bids, do_submit_bid
 from interlocal.procurement.models import Contract, Vendor
 from interlocal.tenancy.models import Membership
 from tests.browser.conftest import check_page, sign_in
 from tests.conftest import build_world
 from tests.factories import PASSWORD
-from tests.procurement.factories_bidding import OPENING, Clock, make_joint_purchase, make_vendor
+from tests.procurement.factories_bidding import Clock, make_awarded_purchase
 
 pytestmark = pytest.mark.browser
 
@@ -39,25 +37,8 @@ def test_an_outside_public_body_piggybacks_and_the_council_suspends_a_vendor(
     page: Any, world: Any, monkeypatch: Any
 ) -> None:
     real_now = timezone.now
-    clock = Clock(monkeypatch)
-    jp = make_joint_purchase(world, title=TITLE, members=("avon", "bolton"))
-    acme = make_vendor("Acme Salt Co", world.vince, world.capitol)
-    do_submit_bid(
-        jp.solicitation,
-        acting_user=world.vince,
-        idempotency_key="outside-1",
-        prices={jp.items[0].pk: "60.00", jp.items[1].pk: "0.20"},
-    )
-    clock.set(OPENING)
-    do_open_bids(jp.solicitation, acting_user=world.alice)
-    do_award(
-        jp.solicitation,
-        acting_user=world.alice,
-        start_date=dt.date(2027, 4, 1),
-        end_date=dt.date(2028, 3, 31),
-    )
+    jp, acme, master = make_awarded_purchase(world, Clock(monkeypatch), title=TITLE)
     monkeypatch.setattr(timezone, "now", real_now)
-    master = Contract.objects.get(kind=Contract.Kind.MASTER)
     from django.contrib.auth import get_user_model
 
     dave = get_user_model().objects.create_user(

@@ -125,3 +125,30 @@ def make_joint_purchase(
             )  # fmt: skip
         )
     return JointPurchase(rnd, solicitation, items, entries)
+
+
+def make_awarded_purchase(
+    world: Any, clock: Clock, *, title: str = "2027 road salt", members: tuple[str, ...] = ("avon", "bolton")
+) -> tuple[JointPurchase, Vendor, Any]:
+    """A joint purchase with one bid (Acme: 60.00 and 0.20), opened and awarded for April 2027 to
+    March 2028: (the purchase, the vendor, the master contract). Leaves the clock at the opening."""
+    from interlocal.procurement.actions_bidding import do_award, do_open_bids, do_submit_bid
+    from interlocal.procurement.models import Contract
+
+    jp = make_joint_purchase(world, title=title, members=members)
+    vendor = make_vendor("Acme Salt Co", world.vince, world.capitol)
+    do_submit_bid(
+        jp.solicitation,
+        acting_user=world.vince,
+        idempotency_key="awarded-purchase",
+        prices={jp.items[0].pk: "60.00", jp.items[1].pk: "0.20"},
+    )
+    clock.set(OPENING)
+    do_open_bids(jp.solicitation, acting_user=world.alice)
+    do_award(
+        jp.solicitation,
+        acting_user=world.alice,
+        start_date=dt.date(2027, 4, 1),
+        end_date=dt.date(2028, 3, 31),
+    )
+    return jp, vendor, Contract.objects.get(solicitation=jp.solicitation, kind=Contract.Kind.MASTER)

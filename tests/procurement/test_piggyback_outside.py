@@ -8,7 +8,6 @@ Prairies, not of Capitol Region), and olive, an observer of Airdrie.
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 import pytest
@@ -19,11 +18,8 @@ from django.urls import reverse
 
 from interlocal.audit.models import AuditEvent
 from interlocal.procurement.actions_bidding import (
-    do_award,
-    do_open_bids,
     do_piggyback,
     do_set_contract_openness,
-    do_submit_bid,
 )
 from interlocal.procurement.models import Contract, ContractLine
 from interlocal.procurement.queries_bidding import (
@@ -33,7 +29,7 @@ from interlocal.procurement.queries_bidding import (
 )
 from interlocal.tenancy.models import Membership
 from tests.api.helpers import make_token
-from tests.procurement.factories_bidding import OPENING, Clock, make_joint_purchase, make_vendor
+from tests.procurement.factories_bidding import Clock, make_awarded_purchase
 
 TITLE = "Road salt OUTSIDE-MARKER"
 
@@ -46,23 +42,7 @@ def clock(monkeypatch: Any) -> Clock:
 @pytest.fixture
 def scene(world: Any, clock: Clock, django_user_model: Any) -> Any:
     """An awarded joint purchase (Avon and Bolton) with its master contract, and Airdrie's people."""
-    jp = make_joint_purchase(world, title=TITLE, members=("avon", "bolton"))
-    make_vendor("Acme", world.vince, world.capitol)
-    do_submit_bid(
-        jp.solicitation,
-        acting_user=world.vince,
-        idempotency_key="x",
-        prices={jp.items[0].pk: "60.00", jp.items[1].pk: "0.20"},
-    )
-    clock.set(OPENING)
-    do_open_bids(jp.solicitation, acting_user=world.alice)
-    do_award(
-        jp.solicitation,
-        acting_user=world.alice,
-        start_date=dt.date(2027, 4, 1),
-        end_date=dt.date(2028, 3, 31),
-    )
-    master = Contract.objects.get(kind=Contract.Kind.MASTER)
+    jp, _vendor, master = make_awarded_purchase(world, clock, title=TITLE)
     dave = django_user_model.objects.create_user(email="dave@airdrie.example", password="x", full_name="Dave")
     olive = django_user_model.objects.create_user(
         email="olive@airdrie.example", password="x", full_name="Olive"
