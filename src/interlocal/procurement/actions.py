@@ -728,15 +728,7 @@ def do_add_solicitation_item(
 @transaction.atomic
 def do_delete_solicitation_item(item: SolicitationItem, *, acting_user: User) -> None:
     """Remove a line from a draft solicitation."""
-    _require_draft(item.solicitation)
-    audit.record(
-        acting_user,
-        "procurement.solicitation.item_removed",
-        item,
-        before=audit.snapshot(item),
-        consortium_id=item.solicitation.consortium_id,
-    )
-    item.delete()
+    _remove_from_draft(item, item.solicitation, acting_user, "procurement.solicitation.item_removed")
 
 
 @transaction.atomic
@@ -778,15 +770,16 @@ def do_add_criterion(
 @transaction.atomic
 def do_delete_criterion(criterion: EvaluationCriterion, *, acting_user: User) -> None:
     """Remove a criterion from a draft solicitation."""
-    _require_draft(criterion.solicitation)
-    audit.record(
-        acting_user,
-        "procurement.solicitation.criterion_removed",
-        criterion,
-        before=audit.snapshot(criterion),
-        consortium_id=criterion.solicitation.consortium_id,
+    _remove_from_draft(
+        criterion, criterion.solicitation, acting_user, "procurement.solicitation.criterion_removed"
     )
-    criterion.delete()
+
+
+def _remove_from_draft(obj: Any, sol: Solicitation, acting_user: User, action: str) -> None:
+    """Delete a part of a draft solicitation, recording what it was."""
+    _require_draft(sol)
+    audit.record(acting_user, action, obj, before=audit.snapshot(obj), consortium_id=sol.consortium_id)
+    obj.delete()
 
 
 @transaction.atomic

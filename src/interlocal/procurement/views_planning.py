@@ -744,13 +744,9 @@ def solicitation_item_add(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def solicitation_item_delete(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
-    sol = _staff_solicitation(request, pk)
-    item = get_object_or_404(SolicitationItem, pk=item_pk, solicitation=sol)
-    try:
-        actions.do_delete_solicitation_item(item, acting_user=_user(request))  # type: ignore[arg-type]
-    except ValidationError as exc:
-        _message_errors(request, exc)
-    return redirect(_sol_url(sol))
+    return _delete_from_solicitation(
+        request, pk, SolicitationItem, item_pk, actions.do_delete_solicitation_item
+    )
 
 
 @login_required
@@ -769,10 +765,19 @@ def solicitation_criterion_add(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def solicitation_criterion_delete(request: HttpRequest, pk: int, criterion_pk: int) -> HttpResponse:
+    return _delete_from_solicitation(
+        request, pk, EvaluationCriterion, criterion_pk, actions.do_delete_criterion
+    )
+
+
+def _delete_from_solicitation(
+    request: HttpRequest, pk: int, model: type[Any], child_pk: int, do_delete: Callable[..., None]
+) -> HttpResponse:
+    """Remove an item or criterion of a staff solicitation through its do_* function."""
     sol = _staff_solicitation(request, pk)
-    criterion = get_object_or_404(EvaluationCriterion, pk=criterion_pk, solicitation=sol)
+    child = get_object_or_404(model, pk=child_pk, solicitation=sol)
     try:
-        actions.do_delete_criterion(criterion, acting_user=_user(request))  # type: ignore[arg-type]
+        do_delete(child, acting_user=_user(request))
     except ValidationError as exc:
         _message_errors(request, exc)
     return redirect(_sol_url(sol))
