@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 from django.core.cache import cache
@@ -18,9 +18,7 @@ from django.utils.translation import gettext as _
 
 from interlocal.costing import engine
 from interlocal.costing.engine import GameError, Player, StructuredModel, check_core, explain_core
-
-if TYPE_CHECKING:
-    from interlocal.costing.models import Scenario, ScenarioParticipant
+from interlocal.costing.models import Rule, Scenario, ScenarioParticipant
 
 __all__ = [
     "Analysis",
@@ -183,8 +181,6 @@ SENTENCE_NAMES = {
 
 
 def rule_label(key: str) -> str:
-    from interlocal.costing.models import Rule
-
     return str(Rule(key).label) if key in Rule.values else key
 
 
@@ -333,8 +329,6 @@ def _tiers(tiers: list[dict[str, Any]]) -> list[engine.Tier]:
 
 
 def _participants(scenario: Scenario) -> list[ScenarioParticipant]:
-    from interlocal.costing.models import ScenarioParticipant
-
     # Every participant, whoever asks: results are computed once and disclosed per viewer later.
     return list(
         ScenarioParticipant.objects.filter(scenario=scenario)
@@ -362,8 +356,6 @@ def analyse(scenario: Scenario, participants: list[ScenarioParticipant] | None =
 
 
 def _analyse(scenario: Scenario, participants: list[ScenarioParticipant] | None) -> Analysis:
-    from interlocal.costing.models import Rule
-
     participants = _participants(scenario) if participants is None else participants
     players = _players(scenario, participants)
     standalone_total = sum((p.standalone for p in players), Decimal(0))

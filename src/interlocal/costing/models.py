@@ -18,7 +18,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from interlocal.costing.queries import CostModelQuerySet, ParticipantQuerySet, ScenarioQuerySet
+from interlocal.costing.querysets import CostModelQuerySet, ParticipantQuerySet, ScenarioQuerySet
 from interlocal.tenancy.models import Consortium, Member
 from interlocal.tenancy.scoping import Tenancy
 
@@ -286,7 +286,7 @@ class ScenarioParticipant(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
 
-    tenancy = Tenancy(consortium="scenario__cost_model__consortium", member="member")
+    tenancy = Tenancy(consortium="scenario__cost_model__consortium", member="member", council_writes=True)
     objects = ParticipantQuerySet.as_manager()
 
     class Meta:

@@ -7,27 +7,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.conf import settings
-from django.db.models import Q
 
+from interlocal.costing.analysis import analyse
+from interlocal.costing.models import CostModel, Scenario, ScenarioParticipant
 from interlocal.lib.disclosure import publishable
-from interlocal.tenancy.roles import CONSORTIUM_WRITE_ROLES
-from interlocal.tenancy.scoping import ScopedQuerySet, get_for_user, grants_for
-
-if TYPE_CHECKING:
-    from django.contrib.auth.models import AnonymousUser
-
-    from interlocal.accounts.models import User
-    from interlocal.costing.models import CostModel, Scenario, ScenarioParticipant
+from interlocal.tenancy.scoping import get_for_user, grants_for, is_council
 
 __all__ = [
     "ChosenRate",
-    "CostModelQuerySet",
     "Disclosure",
-    "ParticipantQuerySet",
-    "ScenarioQuerySet",
     "chosen_rates",
     "disclosure_for",
     "get_cost_model_for_user",
@@ -37,44 +28,13 @@ __all__ = [
 ]
 
 
-class CostModelQuerySet(ScopedQuerySet["CostModel"]):
-    """Cost models: read by everyone (but vendors) in the consortium, written by its council."""
-
-
-class ScenarioQuerySet(ScopedQuerySet["Scenario"]):
-    """Scenarios: consortium-owned, like their cost model."""
-
-
-class ParticipantQuerySet(ScopedQuerySet["ScenarioParticipant"]):
-    """Members' inputs: read by the member's people and the council; written by both."""
-
-    def writable_by(self, user: User | AnonymousUser | None) -> ParticipantQuerySet:
-        """The member's admins and staff, and the consortium's admins and staff (who enter everyone's)."""
-        if user is None or not user.is_authenticated or not user.is_active:
-            return self.none()
-        grants = grants_for(user)
-        spec = self._spec()
-        condition = self.write_condition(spec, grants) | Q(
-            scenario__cost_model__consortium_id__in=grants.consortia_wide(CONSORTIUM_WRITE_ROLES)
-        )
-        return self.filter(condition)  # type: ignore[return-value]
-
-    def of_scenario(self, scenario: Scenario) -> ParticipantQuerySet:
-        # Each row shows the member's name.
-        return self.filter(scenario=scenario).select_related("member")  # type: ignore[return-value]
-
-
 def get_cost_model_for_user(user: Any, pk: int, *, write: bool = False) -> CostModel:
     """The cost model if `user` may see it (or change it, with write=True); else 404."""
-    from interlocal.costing.models import CostModel
-
     return get_for_user(CostModel.objects.select_related("consortium", "area"), user, write=write, pk=pk)
 
 
 def get_scenario_for_user(user: Any, pk: int, *, write: bool = False) -> Scenario:
     """The scenario if `user` may see it (or change it, with write=True); else 404."""
-    from interlocal.costing.models import Scenario
-
     qs = Scenario.objects.select_related(
         "cost_model", "cost_model__consortium", "cost_model__area", "parent", "rule_chosen_by"
     )
@@ -83,8 +43,6 @@ def get_scenario_for_user(user: Any, pk: int, *, write: bool = False) -> Scenari
 
 def get_participant_for_user(user: Any, pk: int, *, write: bool = False) -> ScenarioParticipant:
     """One member's inputs if `user` may see them (or change them, with write=True); else 404."""
-    from interlocal.costing.models import ScenarioParticipant
-
     qs = ScenarioParticipant.objects.select_related(
         "member", "scenario", "scenario__cost_model", "scenario__cost_model__consortium"
     )
@@ -93,9 +51,7 @@ def get_participant_for_user(user: Any, pk: int, *, write: bool = False) -> Scen
 
 def is_council_of(user: Any, consortium_id: int) -> bool:
     """Whether `user` is an admin or staff of the consortium (sees and enters everyone's inputs)."""
-    if user is None or not user.is_authenticated or not user.is_active:
-        return False
-    return consortium_id in grants_for(user).consortia_wide(CONSORTIUM_WRITE_ROLES)
+    return is_council(user, consortium_id)
 
 
 def min_members() -> int:
@@ -167,8 +123,6 @@ def chosen_rates(scenario: Scenario) -> list[ChosenRate]:
     """
     if not scenario.rule:
         return []
-    from interlocal.costing.analysis import analyse
-
     result = analyse(scenario)
     rule = result.rule(scenario.rule)
     if rule is None or rule.amounts is None:

@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from interlocal.taxonomy.queries import ServiceAreaQuerySet, SynonymQuerySet, TermQuerySet
+from interlocal.taxonomy.querysets import QUEUE_READ_ROLES, ServiceAreaQuerySet, SynonymQuerySet, TermQuerySet
 from interlocal.tenancy.scoping import Tenancy
 
 __all__ = ["ServiceArea", "Synonym", "UnmatchedTerm"]
@@ -40,7 +40,7 @@ class ServiceArea(models.Model):
 
     # Consortium rows follow the usual rule; standard rows (consortium empty) are added to the
     # readable set by ServiceAreaQuerySet.visible_to and are writable by nobody through the UI.
-    tenancy = Tenancy(consortium="consortium")
+    tenancy = Tenancy(consortium="consortium", public_when_empty=True)
     objects = ServiceAreaQuerySet.as_manager()
 
     class Meta:
@@ -81,7 +81,7 @@ class Synonym(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
 
-    tenancy = Tenancy(consortium="consortium")
+    tenancy = Tenancy(consortium="consortium", public_when_empty=True)
     objects = SynonymQuerySet.as_manager()
 
     class Meta:
@@ -129,7 +129,7 @@ class UnmatchedTerm(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
 
-    tenancy = Tenancy(consortium="consortium")
+    tenancy = Tenancy(consortium="consortium", read_roles=QUEUE_READ_ROLES)
     objects = TermQuerySet.as_manager()
 
     class Meta:

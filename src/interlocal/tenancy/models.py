@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from interlocal.tenancy.queries import ConsortiumQuerySet, MemberQuerySet, MembershipQuerySet
+from interlocal.tenancy.querysets import ConsortiumQuerySet, MemberQuerySet, MembershipQuerySet
 from interlocal.tenancy.roles import Role
 from interlocal.tenancy.scoping import Tenancy
 

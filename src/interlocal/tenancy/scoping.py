@@ -21,6 +21,14 @@ Rules (see docs/architecture.md):
   also readable by every person who acts for a public body (member admin or staff, in any
   consortium): things a consortium offers beyond itself (a cooperative contract open to
   piggybacking). Reading only; writes are unchanged.
+- With `council_writes=True`, the consortium's admins and staff may also change a member's rows
+  (they enter every member's cost inputs, for example).
+- With `public_when_empty=True`, rows whose consortium is empty (a shared vocabulary such as the
+  standard service-area catalogue) are readable by every signed-in person, vendors included, and
+  writable by nobody through this path.
+- With `read_roles=frozenset({...})`, consortium-owned rows are readable only by people holding
+  one of those roles for the consortium as a whole (the audit trail: consortium admins; the
+  taxonomy review queue: admins, staff and consortium-wide observers).
 - Anonymous users see nothing. Superusers get no tenant data through this path either: the
   platform operator administers the installation from the command line, not members' data.
 """
@@ -33,6 +41,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.db.models import Q
+from django.dispatch import Signal
 from django.http import Http404
 
 from interlocal.tenancy.roles import (
@@ -47,7 +56,15 @@ if TYPE_CHECKING:
 
     from interlocal.accounts.models import User
 
-__all__ = ["Grants", "ScopedQuerySet", "Tenancy", "get_for_user", "grants_for"]
+__all__ = [
+    "Grants",
+    "ScopedQuerySet",
+    "Tenancy",
+    "access_denied",
+    "get_for_user",
+    "grants_for",
+    "is_council",
+]
 
 M = TypeVar("M", bound=models.Model)
 
@@ -64,12 +81,19 @@ class Tenancy:
     council_reads: bool = True
     member_anywhere: bool = False
     offered_to_public_bodies: str | None = None
+    council_writes: bool = False
+    public_when_empty: bool = False
+    read_roles: frozenset[str] | None = None
 
     def __post_init__(self) -> None:
         if not self.consortium and not self.member:
             raise ValueError("Tenancy needs a consortium path, a member path or both")
         if self.member_anywhere and not self.member:
             raise ValueError("member_anywhere needs a member path")
+        if (self.public_when_empty or self.council_writes) and not self.consortium:
+            raise ValueError("public_when_empty and council_writes need a consortium path")
+        if self.read_roles is not None and self.member:
+            raise ValueError("read_roles applies to consortium-owned rows only")
 
 
 Pair = tuple[int, int]
@@ -103,6 +127,11 @@ class Grants:
         return sorted({m for _c, m, r in self.roles if r in roles and m is not None})
 
 
+# Sent when get_for_user refuses an object that exists (user, model, lookup, write). The audit
+# app records it (audit/apps.py connects the receiver): tenancy sits below audit and never
+# imports it.
+access_denied = Signal()
+
 # Set on the user object of a request (which lives for that request only) by
 # TenantContextMiddleware: its grants are then resolved once per request, not once per query.
 REQUEST_SCOPED_FLAG = "_interlocal_request_user"
@@ -116,15 +145,25 @@ def grants_for(user: User | AnonymousUser | None) -> Grants:
     cached = getattr(user, GRANTS_CACHE, None)
     if cached is not None:
         return cached
-    from interlocal.tenancy.models import Membership
-
-    rows = Membership.objects.filter(
-        user_id=user.pk, user__is_active=True, consortium__is_active=True
+    # Through the user's reverse relation: this module sits below tenancy's models.
+    rows = user.memberships.filter(  # type: ignore[union-attr]
+        user__is_active=True, consortium__is_active=True
     ).values_list("consortium_id", "member_id", "role")
     grants = Grants(frozenset(rows))
     if getattr(user, REQUEST_SCOPED_FLAG, False):
         setattr(user, GRANTS_CACHE, grants)
     return grants
+
+
+def is_council(user: User | AnonymousUser | None, consortium_id: int | None) -> bool:
+    """Whether `user` is an admin or staff of the consortium as a whole: "the council".
+
+    The one answer to "is this person council?" (who runs the consortium's work and reads
+    members' shared data); every app asks it here.
+    """
+    if consortium_id is None:
+        return False
+    return consortium_id in grants_for(user).consortia_wide(CONSORTIUM_WRITE_ROLES)
 
 
 def _in(path: str, ids: list[int]) -> Q:
@@ -173,7 +212,9 @@ class ScopedQuerySet(models.QuerySet[M], Generic[M]):
     @staticmethod
     def read_condition(spec: Tenancy, grants: Grants) -> Q:
         """Who reads what (see the module docstring)."""
-        if not spec.member:
+        if not spec.member and spec.read_roles is not None:
+            condition = _in(str(spec.consortium), grants.consortia_wide(spec.read_roles))
+        elif not spec.member:
             condition = _in(str(spec.consortium), grants.consortia(CONSORTIUM_READ_ROLES))
         else:
             condition = _pairs(spec, grants.pairs(MEMBER_READ_ROLES))
@@ -183,6 +224,8 @@ class ScopedQuerySet(models.QuerySet[M], Generic[M]):
                 condition |= Q(**{f"{spec.member}__isnull": True}) & _in(
                     spec.consortium, grants.consortia(CONSORTIUM_READ_ROLES)
                 )
+        if spec.public_when_empty and spec.consortium:
+            condition |= Q(**{f"{spec.consortium}__isnull": True})
         if spec.offered_to_public_bodies and grants.pairs(MEMBER_WRITE_ROLES):
             condition |= Q(**{spec.offered_to_public_bodies: True})
         return condition
@@ -197,6 +240,8 @@ class ScopedQuerySet(models.QuerySet[M], Generic[M]):
             condition |= Q(**{f"{spec.member}__isnull": True}) & _in(
                 spec.consortium, grants.consortia_wide(CONSORTIUM_WRITE_ROLES)
             )
+        if spec.council_writes and spec.consortium:
+            condition |= _in(spec.consortium, grants.consortia_wide(CONSORTIUM_WRITE_ROLES))
         return condition
 
 
@@ -220,7 +265,5 @@ def get_for_user(
     except (ObjectDoesNotExist, ValueError, TypeError):
         pass
     if queryset.model._base_manager.filter(**lookup).exists():
-        from interlocal.audit import record_denied
-
-        record_denied(user, queryset.model, lookup, write=write)
+        access_denied.send(sender=queryset.model, user=user, lookup=lookup, write=write)
     raise Http404(f"No {queryset.model._meta.verbose_name} matches the given query.")
