@@ -9,6 +9,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from interlocal.tenancy.roles import Role
 from interlocal.tenancy.scoping import ScopedQuerySet, Tenancy
 
 
@@ -17,28 +18,13 @@ class AppendOnlyError(RuntimeError):
 
 
 class AuditEventQuerySet(ScopedQuerySet["AuditEvent"]):
+    """Read by the consortium's admins only (Tenancy read_roles); written by nobody."""
+
     def update(self, **kwargs: Any) -> int:
         raise AppendOnlyError("audit events are append-only")
 
     def delete(self) -> tuple[int, dict[str, int]]:
         raise AppendOnlyError("audit events are append-only")
-
-    def visible_to(self, user: Any) -> AuditEventQuerySet:
-        """Consortium admins read their consortium's events; nobody else reads the trail."""
-        if user is None or not user.is_authenticated or not user.is_active:
-            return self.none()
-        from django.db.models import Exists, OuterRef
-
-        from interlocal.tenancy.models import Membership
-        from interlocal.tenancy.roles import Role
-
-        admin_of = Membership.objects.filter(
-            user=user,
-            role=Role.CONSORTIUM_ADMIN,
-            consortium__is_active=True,
-            consortium=OuterRef("consortium"),
-        )
-        return self.filter(Exists(admin_of))
 
     def writable_by(self, user: Any) -> AuditEventQuerySet:
         return self.none()
@@ -99,7 +85,8 @@ class AuditEvent(models.Model):
     prev_hash = models.CharField(max_length=64, editable=False)
     hash = models.CharField(max_length=64, unique=True, editable=False)
 
-    tenancy = Tenancy(consortium="consortium")
+    # Consortium admins read their consortium's events; nobody else reads the trail.
+    tenancy = Tenancy(consortium="consortium", read_roles=frozenset({Role.CONSORTIUM_ADMIN}))
     objects = AuditEventQuerySet.as_manager()
 
     class Meta:
