@@ -26,6 +26,8 @@ from interlocal.wsgi import application
 from tests.api.helpers import make_token
 
 # Loaded through the WSGI application itself, as a client would see the document.
+pytestmark = pytest.mark.schemathesis
+
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
 
 CHECKS = [
