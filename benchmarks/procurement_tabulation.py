@@ -7,12 +7,12 @@ and two bids are non-responsive. No database: the module is pure.
 
 `--database` measures end to end in the configured database (DATABASE_URL). Each run builds a fresh
 consortium (unique slug) with one published solicitation of --items items and --bids vendors, each
-submitting a real sealed bid through `actions_bidding.do_submit_bid` (every fifth bid leaves out
+submitting a real sealed bid through `actions.do_submit_bid` (every fifth bid leaves out
 every 7th item) under a frozen clock; the clock then moves to the opening time and
 `do_open_bids` unseals them (timed once, as it happens). Then, with medians over --repeat runs of
 wall and CPU (`time.process_time`, this process only: the database server's CPU is not in it):
 
-1. `queries_bidding.tabulation_of(solicitation)` (reading the opened bids and lines), with its
+1. `queries.tabulation_of(solicitation)` (reading the opened bids and lines), with its
    query count;
 2. the whole tabulation page `GET /procurement/solicitations/<pk>/tabulation/` through
    `django.test.Client` as consortium staff (status 200 checked), with its query count.
@@ -164,7 +164,7 @@ def database_main(n_items: int, n_bids: int, repeat: int) -> None:
     from django.test import Client
     from django.urls import reverse
 
-    from interlocal.procurement.actions_bidding import do_open_bids, do_submit_bid
+    from interlocal.procurement.actions import do_open_bids, do_submit_bid
     from interlocal.procurement.models import (
         Bid,
         BidLine,
@@ -176,7 +176,7 @@ def database_main(n_items: int, n_bids: int, repeat: int) -> None:
         VendorRegistration,
         VendorUser,
     )
-    from interlocal.procurement.queries_bidding import tabulation_of
+    from interlocal.procurement.queries import tabulation_of
     from interlocal.tenancy.models import Consortium, Membership
 
     print(f"load average at start: {_load()}")

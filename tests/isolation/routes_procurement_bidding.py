@@ -15,7 +15,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from interlocal.procurement.actions_bidding import DocumentUpload, do_award, do_open_bids, do_submit_bid
+from interlocal.procurement.actions import DocumentUpload, do_award, do_open_bids, do_submit_bid
 from interlocal.procurement.models import Bid, Contract, Solicitation
 from interlocal.tenancy.models import Member
 from tests.isolation.registry import CAPITOL, CAPITOL_NON_VENDOR, COUNCIL, SCOPED, SCOPED_LIST, Route, Target

@@ -132,7 +132,7 @@ def make_awarded_purchase(
 ) -> tuple[JointPurchase, Vendor, Any]:
     """A joint purchase with one bid (Acme: 60.00 and 0.20), opened and awarded for April 2027 to
     March 2028: (the purchase, the vendor, the master contract). Leaves the clock at the opening."""
-    from interlocal.procurement.actions_bidding import do_award, do_open_bids, do_submit_bid
+    from interlocal.procurement.actions import do_award, do_open_bids, do_submit_bid
     from interlocal.procurement.models import Contract
 
     jp = make_joint_purchase(world, title=title, members=members)

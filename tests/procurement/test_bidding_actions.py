@@ -14,7 +14,7 @@ from django.http import Http404
 
 from interlocal.audit.models import AuditEvent
 from interlocal.procurement import crypto
-from interlocal.procurement.actions_bidding import (
+from interlocal.procurement.actions import (
     DocumentUpload,
     do_award,
     do_mark_responsiveness,
@@ -25,7 +25,7 @@ from interlocal.procurement.actions_bidding import (
     read_bid_document,
 )
 from interlocal.procurement.models import Bid, BidDocument, BidLine, Contract, Solicitation, SolicitationKey
-from interlocal.procurement.queries_bidding import get_bid_for_user, savings_summary
+from interlocal.procurement.queries import get_bid_for_user, savings_summary
 from tests.procurement.factories_bidding import DEADLINE, OPENING, Clock, make_joint_purchase, make_vendor
 
 PDF = b"%PDF-1.4\n% test document\n"

@@ -14,7 +14,7 @@ from django.core.management import call_command
 from django.urls import NoReverseMatch, reverse
 
 from interlocal.audit.models import AuditEvent
-from interlocal.procurement.actions_bidding import DocumentUpload, do_open_bids, do_submit_bid
+from interlocal.procurement.actions import DocumentUpload, do_open_bids, do_submit_bid
 from interlocal.procurement.models import BidLine
 from tests.api.helpers import make_token
 from tests.procurement.factories_bidding import OPENING, Clock, make_joint_purchase, make_vendor

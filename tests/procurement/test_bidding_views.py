@@ -11,7 +11,7 @@ import pytest
 from django.urls import reverse
 
 from interlocal.audit.models import AuditEvent
-from interlocal.procurement.actions_bidding import do_award, do_open_bids, do_submit_bid
+from interlocal.procurement.actions import do_award, do_open_bids, do_submit_bid
 from interlocal.procurement.models import Bid, Contract, ContractAmendment, Solicitation
 from interlocal.tenancy.models import Membership
 from tests.api.helpers import assert_error, make_token

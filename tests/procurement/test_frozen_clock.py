@@ -6,8 +6,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from interlocal.procurement.actions import do_acknowledge_addendum, do_issue_addendum
-from interlocal.procurement.actions_bidding import do_amend_contract, do_award, do_open_bids, do_submit_bid
+from interlocal.procurement.actions import (
+    do_acknowledge_addendum,
+    do_amend_contract,
+    do_award,
+    do_issue_addendum,
+    do_open_bids,
+    do_submit_bid,
+)
 from interlocal.procurement.models import Contract, Vendor
 from tests.procurement.factories import frozen
 from tests.procurement.factories_bidding import OPENING, T0, Clock, make_joint_purchase, make_vendor

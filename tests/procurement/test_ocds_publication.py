@@ -21,10 +21,11 @@ from django.urls import reverse
 
 from interlocal.core.models import StoredFile
 from interlocal.procurement import publication
-from interlocal.procurement.actions import do_acknowledge_addendum, do_issue_addendum
-from interlocal.procurement.actions_bidding import (
+from interlocal.procurement.actions import (
+    do_acknowledge_addendum,
     do_amend_contract,
     do_award,
+    do_issue_addendum,
     do_open_bids,
     do_piggyback,
     do_submit_bid,

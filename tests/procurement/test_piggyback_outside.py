@@ -17,12 +17,12 @@ from django.test import Client
 from django.urls import reverse
 
 from interlocal.audit.models import AuditEvent
-from interlocal.procurement.actions_bidding import (
+from interlocal.procurement.actions import (
     do_piggyback,
     do_set_contract_openness,
 )
 from interlocal.procurement.models import Contract, ContractLine
-from interlocal.procurement.queries_bidding import (
+from interlocal.procurement.queries import (
     contract_lines_with_savings,
     cooperative_contracts,
     members_who_may_join,
@@ -288,7 +288,7 @@ def test_the_api_offers_joins_and_lists_users(scene: Any, world: Any) -> None:
 def test_documents_on_an_outside_body_contract_are_the_body_s_to_read(scene: Any, world: Any) -> None:
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from interlocal.procurement.actions_bidding import do_add_contract_document
+    from interlocal.procurement.actions import do_add_contract_document
 
     jp, master = scene
     do_set_contract_openness(master, allow=True, acting_user=world.sam)

@@ -14,7 +14,7 @@ from django.urls import reverse
 from interlocal.audit.models import AuditEvent
 from interlocal.procurement import actions
 from interlocal.procurement.models import Vendor
-from interlocal.procurement.views_planning import RESEND_PER_CLIENT
+from interlocal.procurement.views.vendors import RESEND_PER_CLIENT
 from tests.procurement.test_planning_vendors import _register
 
 pytestmark = pytest.mark.django_db

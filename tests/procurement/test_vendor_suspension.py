@@ -10,8 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from interlocal.audit.models import AuditEvent
-from interlocal.procurement.actions import do_reinstate_vendor, do_suspend_vendor
-from interlocal.procurement.actions_bidding import do_submit_bid
+from interlocal.procurement.actions import do_reinstate_vendor, do_submit_bid, do_suspend_vendor
 from interlocal.procurement.models import Bid, Vendor
 from tests.procurement.factories_bidding import Clock, make_joint_purchase, make_vendor
 

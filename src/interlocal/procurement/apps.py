@@ -40,7 +40,8 @@ class ProcurementConfig(AppConfig):
 
     def ready(self) -> None:
         from interlocal.core.registry import DashboardCard, NavItem, register_card, register_nav
-        from interlocal.procurement import views_bidding, views_planning
+        from interlocal.procurement.views import bidding as views_bidding
+        from interlocal.procurement.views import cards as views_planning
 
         register_nav(
             NavItem(

@@ -28,7 +28,7 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS(f"{send_cutoff_reminders()} reminder(s) sent"))
             return
         if options["subcommand"] == "open-due":
-            from interlocal.procurement.actions_bidding import open_due
+            from interlocal.procurement.actions import open_due
 
             opened = open_due()
             for solicitation in opened:

@@ -193,7 +193,7 @@ def _solicitation_from(round_: DemandRound, **fields: Any) -> Solicitation:
 
 @transaction.atomic
 def load(stdout: Any = None) -> list[Any]:
-    """Create the Capitol Region's procurement demo (and then the bidding demo, when present)."""
+    """Create the Capitol Region's demand rounds, solicitations and vendors."""
     consortium = Consortium.objects.filter(slug=CONSORTIUM).first()
     if consortium is None:
         _say(stdout, "procurement: no Capitol Region consortium; skipped\n")
@@ -326,9 +326,4 @@ def load(stdout: Any = None) -> list[Any]:
         for vendor in vendors[1:]:
             AddendumAcknowledgement.objects.create(addendum=addendum, vendor=vendor)
     _say(stdout, f"procurement: “{ROUND_TITLE}”, {OPEN_SOLICITATION_REFERENCE}, “{COMPLETED_TITLE}”\n")
-
-    try:
-        from interlocal.procurement import demo_bidding  # type: ignore[attr-defined]
-    except ImportError:
-        return []
-    return list(demo_bidding.load(stdout) or [])
+    return []

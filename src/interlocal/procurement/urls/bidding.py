@@ -1,9 +1,9 @@
-"""urls_bidding of the procurement app (included by procurement/urls.py, namespace `procurement`):
+"""Bidding URLs of the procurement app (included by procurement/urls.py, namespace `procurement`):
 sealed bids, opening, tabulation, award, contracts, piggybacking, savings."""
 
 from django.urls import path
 
-from interlocal.procurement import views_bidding as v
+from interlocal.procurement.views import bidding as v
 
 urlpatterns: list = [
     # vendors

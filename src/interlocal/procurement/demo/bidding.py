@@ -1,4 +1,4 @@
-"""Demo data for bidding (Capitol Region), called at the end of procurement/demo.py: the completed
+"""Demo data for bidding (Capitol Region), loaded after the planning demo (demo/planning.py): the completed
 "2026 fuel oil and diesel" purchase gets two sealed bids, its opening, a split award (heating oil
 to one vendor, diesel to the other), a master contract per vendor with a contract per town, and a
 town that was not in the round joins the diesel contract later (piggyback). The savings dashboard
@@ -21,7 +21,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from interlocal.procurement.actions_bidding import (
+from interlocal.procurement.actions import (
     do_award,
     do_open_bids,
     do_piggyback,

@@ -3,9 +3,9 @@
 # No `from __future__ import annotations`: django-ninja reads these annotations at run time.
 from ninja import Router
 
-from interlocal.procurement.api_bidding import router as bidding_router
-from interlocal.procurement.api_ocds import router as ocds_router
-from interlocal.procurement.api_planning import router as planning_router
+from interlocal.procurement.api.bidding import router as bidding_router
+from interlocal.procurement.api.ocds import router as ocds_router
+from interlocal.procurement.api.planning import router as planning_router
 
 __all__ = ["router"]
 

@@ -1,9 +1,9 @@
-"""urls_ocds of the procurement app (included by procurement/urls.py, namespace `procurement`):
+"""OCDS URLs of the procurement app (included by procurement/urls.py, namespace `procurement`):
 public bulk downloads of open contracting data."""
 
 from django.urls import path, re_path
 
-from interlocal.procurement import views_ocds
+from interlocal.procurement.views import ocds as views_ocds
 
 urlpatterns: list = [
     path("open/data/", views_ocds.ocds_downloads, name="ocds_downloads"),

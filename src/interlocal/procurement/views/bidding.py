@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from interlocal.core.tables import ChoiceFilter, Column, Table
-from interlocal.procurement.actions_bidding import (
+from interlocal.procurement.actions import (
     DocumentUpload,
     do_add_contract_document,
     do_amend_contract,
@@ -38,7 +38,7 @@ from interlocal.procurement.actions_bidding import (
     read_bid_document,
     suggested_winners,
 )
-from interlocal.procurement.forms_bidding import (
+from interlocal.procurement.forms import (
     AmendmentForm,
     AwardForm,
     BidForm,
@@ -57,20 +57,21 @@ from interlocal.procurement.models import (
     currency_decimals,
     vendor_ids_of,
 )
-from interlocal.procurement.queries import get_solicitation_for_user, public_solicitation
-from interlocal.procurement.queries_bidding import (
+from interlocal.procurement.queries import (
     bids_of,
     contract_lines_with_savings,
     contract_users,
     get_bid_document_for_user,
     get_bid_for_user,
     get_contract_for_user,
+    get_solicitation_for_user,
     is_council_of,
     members_who_may_join,
+    public_solicitation,
     savings_summary,
     tabulation_of,
 )
-from interlocal.procurement.queries_bidding import cooperative_contracts as cooperative_contracts_for
+from interlocal.procurement.queries import cooperative_contracts as cooperative_contracts_for
 from interlocal.tenancy.roles import CONSORTIUM_READ_ROLES
 from interlocal.tenancy.scoping import grants_for
 

@@ -1,0 +1,320 @@
+"""Opening."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections import defaultdict
+from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _g
+
+from interlocal import audit
+from interlocal.procurement import crypto
+from interlocal.procurement.models import (
+    Bid,
+    BidLine,
+    BidScore,
+    EvaluationCriterion,
+    Solicitation,
+    SolicitationItem,
+    SolicitationKey,
+    currency_decimals,
+)
+from interlocal.procurement.tabulation import tabulate_decimal, weighted_scores
+
+if TYPE_CHECKING:
+    from interlocal.accounts.models import User
+from interlocal.procurement.actions.bids import _Late, _now, _refuse
+
+__all__ = [
+    "do_mark_responsiveness",
+    "do_open_bids",
+    "do_score_bid",
+    "open_due",
+    "retabulate",
+    "suggested_winners",
+]
+
+
+# --- Opening --------------------------------------------------------------------------------------
+def do_open_bids(solicitation: Solicitation, *, acting_user: User | None) -> Solicitation:
+    """Open the sealed bids at (or after) the opening time: decrypt, store lines, tabulate.
+
+    `acting_user` is None when the scheduled task or `interlocal procurement open-due` opens it.
+    Before the opening time this refuses and records the attempt.
+    """
+    try:
+        return _open(solicitation, acting_user)
+    except _Late as exc:
+        _refuse(
+            acting_user,
+            "procurement.bids.open_refused",
+            solicitation,
+            reason=exc.reason,
+            details={"server_time": _now().isoformat()},
+        )
+        raise PermissionDenied(exc.message) from None
+
+
+@transaction.atomic
+def _open(solicitation: Solicitation, user: User | None) -> Solicitation:
+    locked = Solicitation.objects.select_for_update().get(pk=solicitation.pk)
+    now = _now()
+    if locked.status not in (Solicitation.Status.PUBLISHED, Solicitation.Status.CLOSED):
+        raise _Late(
+            "not_openable",
+            _g("These bids cannot be opened: the solicitation is %(status)s.")
+            % {"status": locked.get_status_display()},
+        )
+    if now < locked.opening_at:
+        raise _Late(
+            "too_early",
+            _g("Bids open at %(at)s (server time); it is now %(now)s.")
+            % {
+                "at": timezone.localtime(locked.opening_at).strftime("%Y-%m-%d %H:%M:%S %Z"),
+                "now": timezone.localtime(now).strftime("%Y-%m-%d %H:%M:%S %Z"),
+            },
+        )
+    locked.status = Solicitation.Status.OPENED
+    locked.updated_at = now
+    locked.save(update_fields=["status", "updated_at"])
+    bids = list(locked.bids.filter(status=Bid.Status.SUBMITTED).order_by("submitted_at", "pk"))
+    items = {i.pk: i for i in locked.items.all()}
+    sealing = SolicitationKey.objects.filter(solicitation=locked).first()
+    if bids and sealing is not None:
+        plain = crypto.unseal(
+            locked,
+            bytes(sealing.wrapped_private_key),
+            [(bytes(b.sealed_prices), f"bid:{b.receipt}:prices") for b in bids],
+        )
+        lines = []
+        for bid, blob in zip(bids, plain, strict=True):
+            for item_id, price in json.loads(blob)["prices"].items():
+                item = items.get(int(item_id))
+                if item is not None:
+                    lines.append(
+                        BidLine(
+                            bid=bid,
+                            item=item,
+                            unit_price=Decimal(price),
+                            extended_price=Decimal(price) * item.total_quantity,
+                        )
+                    )
+            bid.opened_at = now
+        Bid.objects.bulk_update(bids, ["opened_at"], batch_size=_UPDATE_BATCH)
+        # Ranked before they are stored, so each line is written once.
+        _rank_lines(locked, bids, sorted(items.values(), key=lambda i: i.line_number), lines)
+        BidLine.objects.bulk_create(lines, batch_size=2000)
+        Bid.objects.bulk_update(bids, ["total", "rank"], batch_size=_UPDATE_BATCH)
+    audit.record(
+        user,
+        "procurement.bids.opened",
+        locked,
+        after={
+            "opened_at": now.isoformat(),
+            "bids": [{"receipt": b.receipt, "vendor_id": b.vendor_id} for b in bids],
+        },
+        consortium_id=locked.consortium_id,
+        actor_label="" if user is not None else "scheduler",
+    )
+    return locked
+
+
+def open_due(now: dt.datetime | None = None) -> list[Solicitation]:
+    """Open every solicitation whose opening time has come (the scheduled task and the command)."""
+    moment = now or _now()
+    due = Solicitation.objects.filter(
+        status__in=[Solicitation.Status.PUBLISHED, Solicitation.Status.CLOSED], opening_at__lte=moment
+    ).order_by("opening_at", "pk")
+    opened = []
+    for solicitation in due:
+        try:
+            opened.append(do_open_bids(solicitation, acting_user=None))
+        except PermissionDenied:  # opened meanwhile by someone else, or not yet due on this clock
+            continue
+    return opened
+
+
+def retabulate(solicitation: Solicitation) -> None:
+    """Recompute ranks and totals of an opened solicitation from its bid lines (pure engine)."""
+    bids = list(
+        solicitation.bids.filter(status=Bid.Status.SUBMITTED, opened_at__isnull=False).order_by(
+            "submitted_at", "pk"
+        )
+    )
+    items = list(solicitation.items.order_by("line_number"))
+    if not bids or not items:
+        return
+    lines = list(BidLine.objects.filter(bid__in=bids))
+    changed = _rank_lines(solicitation, bids, items, lines)
+    # Only the lines whose rank or amount moved, in batches: one UPDATE … CASE WHEN over all the
+    # lines of a large solicitation (25,000 at 500 items × 50 bids) makes the database compare every
+    # row with every WHEN, and took minutes; batches of 500 keep each statement short.
+    BidLine.objects.bulk_update(changed, ["rank", "extended_price"], batch_size=_UPDATE_BATCH)
+    Bid.objects.bulk_update(bids, ["total", "rank"], batch_size=_UPDATE_BATCH)
+
+
+def _rank_lines(
+    solicitation: Solicitation, bids: list[Bid], items: list[SolicitationItem], lines: list[BidLine]
+) -> list[BidLine]:
+    """Set rank and extended price on `lines` and total and rank on `bids` (in memory, from the
+    pure engine); the lines whose rank or extended price changed."""
+    index = {item.pk: i for i, item in enumerate(items)}
+    by_bid: dict[int, list[BidLine]] = defaultdict(list)
+    for line in lines:
+        by_bid[line.bid_id].append(line)
+    prices: list[list[Decimal | None]] = []
+    line_ok: list[list[bool]] = []
+    for bid in bids:
+        row: list[Decimal | None] = [None] * len(items)
+        ok = [True] * len(items)
+        for line in by_bid[bid.pk]:
+            row[index[line.item_id]] = line.unit_price
+            ok[index[line.item_id]] = line.responsive
+        prices.append(row)
+        line_ok.append(ok)
+    places = max(currency_decimals(solicitation.currency), 4)  # BidLine keeps 4 places
+    result = tabulate_decimal(
+        prices,
+        [item.total_quantity for item in items],
+        [b.responsive for b in bids],
+        decimals=places,
+        line_responsive=line_ok,
+    )
+    changed: list[BidLine] = []
+    for b, bid in enumerate(bids):
+        for line in by_bid[bid.pk]:
+            rank = int(result.ranks[b, index[line.item_id]]) or None
+            extended = result.extended(b, index[line.item_id]) or Decimal(0)
+            if line.rank != rank or line.extended_price != extended:
+                line.rank, line.extended_price = rank, extended
+                changed.append(line)
+        bid.total = result.total(b)
+        bid.rank = int(result.total_ranks[b]) or None
+    return changed
+
+
+_UPDATE_BATCH = 500
+
+
+# --- Evaluation -----------------------------------------------------------------------------------
+def _require_opened(solicitation: Solicitation) -> None:
+    if solicitation.status not in (Solicitation.Status.OPENED, Solicitation.Status.EVALUATED):
+        raise ValidationError(_g("This can only be done after the bids are opened and before the award."))
+
+
+@transaction.atomic
+def do_mark_responsiveness(
+    bid: Bid, *, responsive: bool, reason: str, acting_user: User, item: SolicitationItem | None = None
+) -> Bid:
+    """Mark an opened bid (or one of its lines) responsive or not, with a reason; re-ranks."""
+    _require_opened(bid.solicitation)
+    reason = (reason or "").strip()
+    if not responsive and not reason:
+        raise ValidationError({"reason": [_g("Say why the bid is not responsive.")]})
+    if item is None:
+        before = audit.snapshot(bid, ["responsive", "nonresponsive_reason"])
+        bid.responsive = responsive
+        bid.nonresponsive_reason = "" if responsive else reason
+        bid.save(update_fields=["responsive", "nonresponsive_reason"])
+        audit.record(
+            acting_user,
+            "procurement.bid.responsiveness",
+            bid,
+            before=before,
+            after=audit.snapshot(bid, ["responsive", "nonresponsive_reason"]),
+        )
+    else:
+        line = BidLine.objects.filter(bid=bid, item=item).first()
+        if line is None:
+            raise ValidationError({"item": [_g("This bid has no price for that item.")]})
+        before = audit.snapshot(line, ["responsive", "nonresponsive_reason"])
+        line.responsive = responsive
+        line.nonresponsive_reason = "" if responsive else reason
+        line.save(update_fields=["responsive", "nonresponsive_reason"])
+        audit.record(
+            acting_user, "procurement.bid_line.responsiveness", line, before=before,
+            after=audit.snapshot(line, ["responsive", "nonresponsive_reason"]), consortium_id=bid.solicitation.consortium_id,
+        )  # fmt: skip
+    retabulate(bid.solicitation)
+    bid.refresh_from_db()
+    return bid
+
+
+@transaction.atomic
+def do_score_bid(
+    bid: Bid, *, criterion: EvaluationCriterion, score: Decimal, comment: str = "", evaluator: User
+) -> BidScore:
+    """Record an evaluator's score (0–100) of an opened RFP bid against one criterion."""
+    solicitation = bid.solicitation
+    _require_opened(solicitation)
+    if criterion.solicitation_id != solicitation.pk:
+        raise ValidationError({"criterion": [_g("That criterion belongs to another solicitation.")]})
+    try:
+        value = Decimal(str(score))
+    except (InvalidOperation, ValueError):
+        raise ValidationError({"score": [_g("Enter a score from 0 to 100.")]}) from None
+    if not value.is_finite() or value < 0 or value > 100 or value != value.quantize(Decimal("0.01")):
+        raise ValidationError({"score": [_g("Enter a score from 0 to 100 with at most two decimals.")]})
+    row, _created = BidScore.objects.update_or_create(
+        bid=bid,
+        criterion=criterion,
+        evaluator=evaluator,
+        defaults={"score": value, "comment": comment, "scored_at": _now()},
+    )
+    _recompute_score(bid)
+    if solicitation.status == Solicitation.Status.OPENED:
+        solicitation.status = Solicitation.Status.EVALUATED
+        solicitation.save(update_fields=["status"])
+    audit.record(
+        evaluator,
+        "procurement.bid.scored",
+        row,
+        after=audit.snapshot(row),
+        consortium_id=solicitation.consortium_id,
+    )
+    return row
+
+
+def _recompute_score(bid: Bid) -> None:
+    criteria = list(bid.solicitation.criteria.order_by("position", "pk"))
+    if not criteria:
+        return
+    sums: dict[int, list[Decimal]] = defaultdict(list)
+    for s in bid.scores.all():
+        sums[s.criterion_id].append(s.score)
+    row = [[float(sum(sums[c.pk]) / len(sums[c.pk])) if sums[c.pk] else float("nan") for c in criteria]]
+    value = weighted_scores(row, [c.weight for c in criteria])[0]  # type: ignore[arg-type]
+    bid.score = Decimal(f"{value:.3f}")
+    bid.save(update_fields=["score"])
+
+
+def suggested_winners(solicitation: Solicitation) -> dict[int, int]:
+    """Item id -> bid id: the lowest responsive bid per item, or the best-scored responsive bid
+    offering the item (weighted criteria)."""
+    lines = (
+        BidLine.objects.filter(
+            bid__solicitation=solicitation,
+            bid__status=Bid.Status.SUBMITTED,
+            bid__responsive=True,
+            responsive=True,
+        )
+        .select_related("bid")
+        .order_by("item_id", "unit_price", "bid__submitted_at", "bid_id")
+    )
+    winners: dict[int, int] = {}
+    if solicitation.award_basis == Solicitation.AwardBasis.WEIGHTED_CRITERIA:
+        best: dict[int, tuple[Decimal, int]] = {}
+        for line in lines:
+            score = line.bid.score if line.bid.score is not None else Decimal(-1)
+            if line.item_id not in best or score > best[line.item_id][0]:
+                best[line.item_id] = (score, line.bid_id)
+        return {item: bid for item, (_s, bid) in best.items()}
+    for line in lines:
+        winners.setdefault(line.item_id, line.bid_id)
+    return winners

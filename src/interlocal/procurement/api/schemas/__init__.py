@@ -1,0 +1,3 @@
+"""Schemas of the procurement API, by topic."""
+
+__all__ = ["bidding", "planning"]
