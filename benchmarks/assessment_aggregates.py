@@ -15,7 +15,7 @@ Run:
 
 What is measured, in the same run:
 
-1. load: the campaign's numeric answers from PostgreSQL into numpy arrays (`analytics._answer_arrays`,
+1. load: the campaign's numeric answers from PostgreSQL into numpy arrays (`analytics.loading._answer_arrays`,
    the loader the pages use: one query whose result is one bytea of binary records) — reported
    separately, and added to the engine's time ("load + engine").
 2. engine: from those arrays, every aggregate (n, mean, SD, quartiles) for every peer group (all
@@ -63,6 +63,8 @@ from django.urls import reverse  # noqa: E402
 
 from interlocal.accounts.models import User  # noqa: E402
 from interlocal.assessment import analytics  # noqa: E402
+from interlocal.assessment.analytics import build as analytics_build  # noqa: E402
+from interlocal.assessment.analytics import loading as analytics_loading  # noqa: E402
 from interlocal.assessment.engine import DIMENSIONS, Dataset, analyse  # noqa: E402
 from interlocal.assessment.models import Answer, Campaign, Question, Response  # noqa: E402
 from interlocal.tenancy.models import Membership  # noqa: E402
@@ -135,7 +137,7 @@ def pandas_baseline(m: np.ndarray, q: np.ndarray, v: np.ndarray, question_area, 
 
 def bench_national(campaign: Campaign, repeat: int) -> None:
     print(f"campaign {campaign.pk}: {campaign.name}")
-    answers, load_times = timed(lambda: analytics._answer_arrays(campaign.pk), repeat)
+    answers, load_times = timed(lambda: analytics_loading._answer_arrays(campaign.pk), repeat)
     m_ids, q_ids, v = answers
     print(f"  answers: {len(v):,}")
     print(f"  load from PostgreSQL into arrays: {fmt(load_times)}")
@@ -205,7 +207,7 @@ def bench_report(campaign: Campaign, repeat: int) -> None:
     url = reverse("assessment:analytics_report", args=[campaign.pk])
 
     def cold():  # type: ignore[no-untyped-def]
-        analytics._CACHE.clear()
+        analytics_build._CACHE.clear()
         response = client.get(url)
         assert response.status_code == 200, response.status_code
         return response

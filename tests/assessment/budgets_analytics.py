@@ -8,7 +8,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from interlocal.assessment import analytics
+from interlocal.assessment.analytics import build as analytics
 from interlocal.assessment.models import (
     Answer,
     Campaign,

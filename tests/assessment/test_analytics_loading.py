@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from interlocal.assessment.analytics import _answer_arrays, _contract_ends, _date_arrays, _index_of
+from interlocal.assessment.analytics.loading import _answer_arrays, _contract_ends, _date_arrays, _index_of
 from interlocal.assessment.models import Answer, Question, Response
 from tests.assessment.test_analytics_fixtures import CampaignWorld, build_campaign
 

@@ -1,5 +1,5 @@
-"""Pages of the assessment core: templates, campaigns and answering (workbook and analytics pages
-live in views_workbook and views_analytics)."""
+"""Pages of the assessment app: templates, campaigns and answering (re-exported here for the core
+URLs), and the workbook and analytics pages in views/workbook.py and views/analytics.py."""
 
 from interlocal.assessment.views.answering import (
     response_detail,

@@ -1,12 +1,8 @@
-"""URLs of the assessment app. Three modules share the `assessment` namespace: templates,
-campaigns and answering here; workbook download/upload in urls_workbook; benchmarks, matrix,
-coalitions and the report in urls_analytics."""
+"""URLs of the assessment core: templates, campaigns and answering."""
 
 from django.urls import path
 
-from interlocal.assessment import urls_analytics, urls_workbook, views
-
-app_name = "assessment"
+from interlocal.assessment import views
 
 urlpatterns: list = [
     # Campaigns (the app's home page) and the staff progress page.
@@ -35,6 +31,4 @@ urlpatterns: list = [
     path("sections/<int:pk>/questions/new/", views.question_create, name="question_create"),
     path("questions/<int:pk>/edit/", views.question_edit, name="question_edit"),
     path("questions/<int:pk>/delete/", views.question_delete, name="question_delete"),
-    *urls_workbook.urlpatterns,
-    *urls_analytics.urlpatterns,
 ]

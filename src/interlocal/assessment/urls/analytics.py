@@ -1,9 +1,9 @@
-"""urls_analytics of the assessment app (included by assessment/urls.py, namespace `assessment`):
+"""Analytics URLs of the assessment app (namespace `assessment`):
 benchmarks, the matrix, coalitions, the report and its exports, custom peer groups."""
 
 from django.urls import path
 
-from interlocal.assessment import views_analytics as views
+from interlocal.assessment.views import analytics as views
 
 urlpatterns: list = [
     path("campaigns/<int:pk>/benchmarks/", views.benchmarks, name="analytics_benchmarks"),

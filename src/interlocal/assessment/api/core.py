@@ -1,5 +1,5 @@
 """API for the assessment app: templates, campaigns and own responses here; aggregates in
-api_analytics (mounted below).
+api/analytics.py (both mounted by api/__init__.py).
 
 Answers are written only through `do_save_answers`, as in the browser and the workbook import:
 a PUT is checked whole and stored whole, and every bad value comes back as one error located at
@@ -28,7 +28,6 @@ from interlocal.assessment.actions import (
     do_submit_response,
     is_council_of,
 )
-from interlocal.assessment.api_analytics import router as analytics_router
 from interlocal.assessment.models import Answer, Campaign, Question, Response, Template
 from interlocal.assessment.queries import (
     get_campaign_for_user,
@@ -615,6 +614,3 @@ def responses_submit(request: HttpRequest, response_id: IdParam) -> Response:
         raise _ErrorWithBody(409, " ".join(exc.messages), []) from exc
     response.refresh_from_db()
     return response
-
-
-router.add_router("", analytics_router)
