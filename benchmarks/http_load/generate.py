@@ -124,7 +124,11 @@ def build_people(consortium: Any, members: list[Any]) -> None:
     users = _bulk(
         User,
         [
-            User(email=f"{role}-{m.pk}@people.{PERSONA_DOMAIN}", password=unusable, full_name=f"{role} {m.name}")
+            User(
+                email=f"{role}-{m.pk}@people.{PERSONA_DOMAIN}",
+                password=unusable,
+                full_name=f"{role} {m.name}",
+            )
             for m in members
             for role in ("admin", "staff")
         ],
@@ -156,7 +160,9 @@ def build_personas(consortium: Any, member: Any, vendor: Any) -> None:
             full_name=f"Persona {role}",
         )
         on_member = role in ("member_admin", "member_staff")
-        Membership.objects.create(user=user, consortium=consortium, member=member if on_member else None, role=role)
+        Membership.objects.create(
+            user=user, consortium=consortium, member=member if on_member else None, role=role
+        )
         if role == "vendor":
             VendorUser.objects.create(vendor=vendor, user=user, role=VendorUser.Role.ADMIN)
         if role in mfa:
@@ -338,7 +344,9 @@ def build_costing(consortium: Any, members: list[Any], s: dict[str, int]) -> Non
 
     rng = random.Random(7)
     for k in range(s["cost_models"]):
-        cm = CostModel.objects.create(consortium=consortium, name=f"Shared service {k}", description="Benchmark")
+        cm = CostModel.objects.create(
+            consortium=consortium, name=f"Shared service {k}", description="Benchmark"
+        )
         for v in range(s["scenarios_per_model"]):
             sc = Scenario.objects.create(
                 cost_model=cm, name=f"Option {v}", version=v + 1, capex=Decimal(650_000), capex_life_years=7,
@@ -346,7 +354,9 @@ def build_costing(consortium: Any, members: list[Any], s: dict[str, int]) -> Non
                 exponent_high=Decimal("0.95"), term_years=5,
                 rule="shapley" if v == 0 else "", rule_chosen_at=T0 if v == 0 else None,
             )  # fmt: skip
-            picked = members[(k * 97 + v * 31) % max(1, len(members) - s["participants"]) :][: s["participants"]]
+            picked = members[(k * 97 + v * 31) % max(1, len(members) - s["participants"]) :][
+                : s["participants"]
+            ]
             _bulk(
                 ScenarioParticipant,
                 [
@@ -407,7 +417,9 @@ def build_audit(consortium_ids: list[int], members: list[Any], actor_ids: list[i
             digest.update(prev.encode("ascii"))
             digest.update(b"\n")
             digest.update(
-                json.dumps(chain, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str).encode()
+                json.dumps(
+                    chain, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str
+                ).encode()
             )
             h = digest.hexdigest()
             yield (seq, occurred, actor, chain["actor_label"], cons, member, action, otype, oid,
@@ -480,7 +492,9 @@ def generate(scale: float, *, force: bool = False) -> dict[str, Any]:
     from interlocal.accounts.models import User
 
     actor_ids = list(User.objects.order_by("pk").values_list("pk", flat=True)[:2000])
-    cons_ids = sorted(set(Consortium.objects.values_list("pk", flat=True)) - {consortium.pk}) + [consortium.pk]
+    cons_ids = sorted(set(Consortium.objects.values_list("pk", flat=True)) - {consortium.pk}) + [
+        consortium.pk
+    ]
     with transaction.atomic():
         step("audit", lambda: build_audit(cons_ids, members, actor_ids, s["events"]))
     with connection.cursor() as cursor:
@@ -507,7 +521,9 @@ def generate(scale: float, *, force: bool = False) -> dict[str, Any]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--scale", type=float, default=1.0)
     parser.add_argument("--force", action="store_true", help="rebuild even if the marker says it is there")
     args = parser.parse_args()

@@ -32,7 +32,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "interlocal.settings")
 from generate import MARKER, PERSONA_DOMAIN, PERSONA_ROLES, marker  # noqa: E402
 
 # (page name, URL name, which id it needs). Page names are stable across data sizes.
-PAGES = {
+PAGES: dict[str, list[tuple[str, str, str | None]]] = {
     "consortium_admin": [
         ("dashboard", "core:dashboard", None),
         ("consortium", "tenancy:consortium", None),
@@ -141,6 +141,7 @@ PAGES = {
     ],
 }
 
+
 def persona_email(role: str) -> str:
     return f"persona-{role.replace('_', '-')}@{PERSONA_DOMAIN}"
 
@@ -160,9 +161,11 @@ def pick_ids(consortium_id: int, campaign_id: int) -> dict[str, Any]:
         n = qs.count()
         return qs.order_by("pk").values_list("pk", flat=True)[n // 2] if n else None
 
-    own = Membership.objects.get(user__email=persona_email("member_admin")).member_id
+    own: int = Membership.objects.get(user__email=persona_email("member_admin")).member_id or 0
     vendor_id = VendorUser.objects.get(user__email=persona_email("vendor")).vendor_id
-    sol = Solicitation.objects.filter(consortium_id=consortium_id, status="awarded", demand_round__isnull=False)
+    sol = Solicitation.objects.filter(
+        consortium_id=consortium_id, status="awarded", demand_round__isnull=False
+    )
     sol_pk = middle(sol)
     ocds_process = Solicitation.objects.get(pk=sol_pk).ocds_process
     return {
@@ -216,10 +219,14 @@ def make_credentials(user_id: int, consortium_id: int, member_id: int | None) ->
     if member_id:
         store["tenant_member_id"] = member_id
     store.create()
+    assert store.session_key is not None
     UserSession.objects.create(user=user, session_key=store.session_key, user_agent="http-load harness")
     raw = ApiToken.generate()
     ApiToken.objects.create(
-        user=user, name=f"http-load {timezone.now():%Y-%m-%d %H:%M:%S}", key_prefix=raw[:12], key_hash=hash_token(raw)
+        user=user,
+        name=f"http-load {timezone.now():%Y-%m-%d %H:%M:%S}",
+        key_prefix=raw[:12],
+        key_hash=hash_token(raw),
     )
     return store.session_key, raw
 
@@ -244,8 +251,8 @@ def build_plan() -> dict[str, Any]:
         if role != "anonymous":
             uid = ids["_users"][role]
             member = Membership.objects.get(user_id=uid).member_id
-            key, token = make_credentials(uid, info["consortium_id"], member)
-            entry["cookie"] = f"{settings.SESSION_COOKIE_NAME}={key}"
+            session_key, token = make_credentials(uid, info["consortium_id"], member)
+            entry["cookie"] = f"{settings.SESSION_COOKIE_NAME}={session_key}"
             entry["token"] = token
         for name, url_name, key in pages:
             path = url_for(url_name, key, ids)
@@ -259,12 +266,17 @@ def build_plan() -> dict[str, Any]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--out", required=True)
     args = parser.parse_args()
     plan = build_plan()
     Path(args.out).write_text(json.dumps(plan, indent=2))
-    print(f"plan: {sum(len(p['pages']) for p in plan['personas'].values())} pages -> {args.out}", file=sys.stderr)
+    print(
+        f"plan: {sum(len(p['pages']) for p in plan['personas'].values())} pages -> {args.out}",
+        file=sys.stderr,
+    )
 
 
 if __name__ == "__main__":

@@ -40,7 +40,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from common import DEFAULT_DB, HERE, OUT, ROOT, VENV_BIN, new_secrets, server_env  # noqa: E402
 
-PERSONAS = ["consortium_admin", "consortium_staff", "member_admin", "member_staff", "observer", "vendor", "anonymous"]
+PERSONAS = [
+    "consortium_admin",
+    "consortium_staff",
+    "member_admin",
+    "member_staff",
+    "observer",
+    "vendor",
+    "anonymous",
+]
 TARGET_MS = 150
 
 
@@ -69,7 +77,9 @@ def small_url(url: str) -> str:
 def ensure_database(url: str) -> None:
     name = url.rsplit("/", 1)[1]
     subprocess.run(  # noqa: S603
-        ["createdb", "-h", "127.0.0.1", "-U", "postgres", name], capture_output=True, check=False  # noqa: S607
+        ["createdb", "-h", "127.0.0.1", "-U", "postgres", name],  # noqa: S607
+        capture_output=True,
+        check=False,
     )
 
 
@@ -87,7 +97,9 @@ class Server:
         )  # fmt: skip
         for _ in range(60):  # bounded: 60 tries, about a minute
             if self.proc.poll() is not None:
-                raise SystemExit(f"gunicorn stopped at start-up (exit {self.proc.returncode}); see {OUT}/gunicorn.log")
+                raise SystemExit(
+                    f"gunicorn stopped at start-up (exit {self.proc.returncode}); see {OUT}/gunicorn.log"
+                )
             try:
                 with urllib.request.urlopen(f"{self.url}/healthz", timeout=2) as r:  # noqa: S310 (loopback)
                     if r.status == 200:
@@ -147,12 +159,16 @@ def is_list(name: str) -> bool:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--scale", type=float, default=1.0)
     parser.add_argument("--small-scale", type=float, default=0.01)
     parser.add_argument("--users", type=int, default=20)
     parser.add_argument("--run-time", default="60s", help="per persona (locust --run-time)")
-    parser.add_argument("--wait", default="0.5,1.5", help="think time per user between requests, min,max seconds")
+    parser.add_argument(
+        "--wait", default="0.5,1.5", help="think time per user between requests, min,max seconds"
+    )
     parser.add_argument("--max-requests", type=int, default=2000, help="per user and persona")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--personas", nargs="+", default=PERSONAS, choices=PERSONAS)
@@ -168,7 +184,10 @@ def main() -> None:
     dbs = {"large": (args.scale, url)}
     if not args.skip_counts:
         dbs["small"] = (args.small_scale, small_url(url))
-    info: dict[str, Any] = {"started_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), "args": vars(args)}
+    info: dict[str, Any] = {
+        "started_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "args": vars(args),
+    }
     for label, (scale, db) in dbs.items():
         ensure_database(db)
         t = time.perf_counter()
