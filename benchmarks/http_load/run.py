@@ -14,8 +14,8 @@ One command runs it all:
    DEBUG off; see common.server_env), runs locust headless against it once per persona
    (`--users` clients, `--run-time` each, think time `--wait`), and stops the server.
 4. Prints a table (p50/p95 per page from locust's CSV stats, queries at both sizes, the target:
-   p95 under 150 ms for list pages and API lists) and writes var/http_load/results-<scale>.json
-   and .md. The machine's load average is recorded before and after each scenario.
+   p95 under 150 ms for list pages and API lists) and writes var/http_load/results-<scale>-u<N>.json
+   and .md (N = --users). The machine's load average is recorded before and after each scenario.
 
 Only 127.0.0.1 is ever a target; every request loop is bounded by `--run-time` and per user by
 `--max-requests`. `--skip-load` only counts queries; `--skip-counts` only loads.
@@ -124,7 +124,7 @@ class Server:
 
 
 def run_locust(server: Server, plan_path: Path, persona: str, args: argparse.Namespace) -> dict[str, Any]:
-    prefix = OUT / f"locust-{args.scale}-{persona}"
+    prefix = OUT / f"locust-{args.scale}-u{args.users}-{persona}"
     env = dict(os.environ)
     env.update(
         HTTP_LOAD_PLAN=str(plan_path), HTTP_LOAD_PERSONA=persona, HTTP_LOAD_WAIT=args.wait,
@@ -250,7 +250,7 @@ def report(args: argparse.Namespace, plan: dict[str, Any], counts: dict[str, Any
     result = {**info, "scale": plan["scale"], "sizes": plan["sizes"], "load": {
         p: {k: v for k, v in d.items() if k != "rows"} | {"total": d["rows"].get("_all")} for p, d in load.items()
     }, "pages": rows}  # fmt: skip
-    (OUT / f"results-{plan['scale']}.json").write_text(json.dumps(result, indent=2))
+    (OUT / f"results-{plan['scale']}-u{args.users}.json").write_text(json.dumps(result, indent=2))
 
     def fmt(v: Any) -> str:
         return "" if v is None else (f"{v:.0f}" if isinstance(v, float) else str(v))
@@ -280,9 +280,9 @@ def report(args: argparse.Namespace, plan: dict[str, Any], counts: dict[str, Any
             f"load average {d['load_before']} before, {d['load_after']} after"
         )
     text = "\n".join(lines)
-    (OUT / f"results-{plan['scale']}.md").write_text(text + "\n")
+    (OUT / f"results-{plan['scale']}-u{args.users}.md").write_text(text + "\n")
     print(text)
-    print(f"\nresults: {OUT}/results-{plan['scale']}.json (total {info['total_s']:.0f} s)")
+    print(f"\nresults: {OUT}/results-{plan['scale']}-u{args.users}.json (total {info['total_s']:.0f} s)")
 
 
 if __name__ == "__main__":
