@@ -13,12 +13,15 @@ One command runs it all:
 3. Serves the app with gunicorn on 127.0.0.1 (a free port, `--workers 2`, INTERLOCAL_ENV=production,
    DEBUG off; see common.server_env), runs locust headless against it once per persona
    (`--users` clients, `--run-time` each, think time `--wait`), and stops the server.
-4. Prints a table (p50/p95 per page from locust's CSV stats, queries at both sizes, the target:
+4. Prints a table ("alone ms": one request in-process through the test client, on the large
+   data, no concurrency; p50/p95 per page from locust's CSV stats, queries at both sizes, the target:
    p95 under 150 ms for list pages and API lists) and writes var/http_load/results-<scale>-u<N>.json
    and .md (N = --users). The machine's load average is recorded before and after each scenario.
 
 Only 127.0.0.1 is ever a target; every request loop is bounded by `--run-time` and per user by
-`--max-requests`. `--skip-load` only counts queries; `--skip-counts` only loads.
+`--max-requests`. `--skip-load` only counts queries; `--skip-counts` only loads. To see why a
+page is slow: `--skip-load --explain "consortium_admin:solicitations (list)"` prints each of its
+queries with its time and the EXPLAIN ANALYZE of the two slowest.
 """
 
 from __future__ import annotations
@@ -174,6 +177,13 @@ def main() -> None:
     parser.add_argument("--personas", nargs="+", default=PERSONAS, choices=PERSONAS)
     parser.add_argument("--skip-load", action="store_true")
     parser.add_argument("--skip-counts", action="store_true")
+    parser.add_argument(
+        "--explain",
+        action="append",
+        default=[],
+        metavar="PERSONA:PAGE",
+        help="print query times and EXPLAIN ANALYZE of this page on the large data (repeatable)",
+    )
     args = parser.parse_args()
     url = os.environ.get("DATABASE_URL") or DEFAULT_DB
     if not url.startswith("postgres://") or "@127.0.0.1:" not in url and "@localhost:" not in url:
@@ -205,7 +215,8 @@ def main() -> None:
         if not args.skip_counts:
             log(f"query counts at scale {scale}")
             out = OUT / f"counts-{scale}.json"
-            python("querycount.py", "--plan", str(plans[label]), "--out", str(out), env=env)
+            explain = [x for page in args.explain for x in ("--explain", page)] if label == "large" else []
+            python("querycount.py", "--plan", str(plans[label]), "--out", str(out), *explain, env=env)
             counts[label] = json.loads(out.read_text())
     plan = json.loads(plans["large"].read_text())
     load: dict[str, Any] = {}
@@ -256,8 +267,8 @@ def report(args: argparse.Namespace, plan: dict[str, Any], counts: dict[str, Any
         return "" if v is None else (f"{v:.0f}" if isinstance(v, float) else str(v))
 
     lines = [
-        "| persona | page | queries (small) | queries (large) | p50 ms | p95 ms | requests | failures | note |",
-        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
+        "| persona | page | queries (small) | queries (large) | alone ms | p50 ms | p95 ms | requests | failures | note |",
+        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
     ]
     for r in rows:
         notes = []
@@ -269,6 +280,7 @@ def report(args: argparse.Namespace, plan: dict[str, Any], counts: dict[str, Any
             notes.append(f"HTTP {r['status']}")
         lines.append(
             f"| {r['persona']} | {r['page']} | {fmt(r['queries_small'])} | {fmt(r['queries_large'])} | "
+            f"{fmt(r['inprocess_ms_large'])} | "
             f"{fmt(r.get('p50'))} | {fmt(r.get('p95'))} | {fmt(r.get('requests'))} | {fmt(r.get('failures'))} | "
             f"{'; '.join(notes)} |"
         )
