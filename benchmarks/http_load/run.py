@@ -16,7 +16,7 @@ One command runs it all:
 4. Prints a table ("alone ms": one request in-process through the test client, on the large
    data, no concurrency; p50/p95 per page from locust's CSV stats, queries at both sizes, the target:
    p95 under 150 ms for list pages and API lists) and writes var/http_load/results-<scale>-u<N>.json
-   and .md (N = --users). The machine's load average is recorded before and after each scenario.
+   and .md (N = --users; `-counts` with --skip-load). The machine's load average is recorded before and after each scenario.
 
 Only 127.0.0.1 is ever a target; every request loop is bounded by `--run-time` and per user by
 `--max-requests`. `--skip-load` only counts queries; `--skip-counts` only loads. To see why a
@@ -234,6 +234,7 @@ def main() -> None:
 
 def report(args: argparse.Namespace, plan: dict[str, Any], counts: dict[str, Any], load: dict[str, Any],
            info: dict[str, Any]) -> None:  # fmt: skip
+    tag = "counts" if args.skip_load else f"u{args.users}"
     rows = []
     for persona in args.personas:
         for page in plan["personas"][persona]["pages"]:
@@ -261,7 +262,7 @@ def report(args: argparse.Namespace, plan: dict[str, Any], counts: dict[str, Any
     result = {**info, "scale": plan["scale"], "sizes": plan["sizes"], "load": {
         p: {k: v for k, v in d.items() if k != "rows"} | {"total": d["rows"].get("_all")} for p, d in load.items()
     }, "pages": rows}  # fmt: skip
-    (OUT / f"results-{plan['scale']}-u{args.users}.json").write_text(json.dumps(result, indent=2))
+    (OUT / f"results-{plan['scale']}-{tag}.json").write_text(json.dumps(result, indent=2))
 
     def fmt(v: Any) -> str:
         return "" if v is None else (f"{v:.0f}" if isinstance(v, float) else str(v))
@@ -292,9 +293,9 @@ def report(args: argparse.Namespace, plan: dict[str, Any], counts: dict[str, Any
             f"load average {d['load_before']} before, {d['load_after']} after"
         )
     text = "\n".join(lines)
-    (OUT / f"results-{plan['scale']}-u{args.users}.md").write_text(text + "\n")
+    (OUT / f"results-{plan['scale']}-{tag}.md").write_text(text + "\n")
     print(text)
-    print(f"\nresults: {OUT}/results-{plan['scale']}-u{args.users}.json (total {info['total_s']:.0f} s)")
+    print(f"\nresults: {OUT}/results-{plan['scale']}-{tag}.json (total {info['total_s']:.0f} s)")
 
 
 if __name__ == "__main__":
