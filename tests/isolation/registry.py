@@ -96,6 +96,9 @@ class Route:
     payload: dict[str, Any] | None = None
     probe: str | None = None  # a literal URL to request instead of reversing the name (catch-alls)
     note: str = ""
+    # SCOPED_LIST under a parent that is public (a published solicitation's answered questions):
+    # people of another consortium may read the list; otherwise they must get 403/404.
+    public_parent: bool = False
     source: str = ""  # filled in by load_registry: the routes_<app>.py file
 
     def __post_init__(self) -> None:

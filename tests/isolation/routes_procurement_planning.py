@@ -529,6 +529,7 @@ ROUTES = [
         allowed=COUNCIL | VINCE,
         build=api_questions,
         note="the unanswered question: the staff and the vendor who asked; others read published answers",
+        public_parent=True,
     ),
     Route(
         f"POST {P}/solicitations/{{solicitation_id}}/questions",

@@ -225,7 +225,24 @@ def check_list(h: Harness) -> None:
         else:
             assert response.status_code in {200, 403, 404}, where
             assert h.target.marker not in _body(response), f"{where}: the marker leaked"
+            if name in FOREIGN and _has_parent(h) and not h.route.public_parent:
+                # A list under another consortium's object: an empty 200 would still tell that the
+                # object exists (and "missing" would answer 404). It must be refused like the object.
+                assert response.status_code in {403, 404}, (
+                    f"{where}: a list under a foreign parent must be 404"
+                )
         assert_no_foreign_consortium(h, name, "GET", response)
+
+
+# People who hold no role in the consortium that owns the harness's objects (Capitol Region).
+FOREIGN = frozenset({"pat"})
+
+
+def _has_parent(h: Harness) -> bool:
+    """Whether the list hangs under one object (an id in its path), not a top-level list."""
+    if h.route.is_api:
+        return "{" in h.route.api_path
+    return SITE[h.route.key].has_args
 
 
 def check_signed_in(h: Harness) -> None:

@@ -63,6 +63,7 @@ from interlocal.procurement.queries import (
     cooperative_contracts,
     get_bid_for_user,
     get_contract_for_user,
+    get_solicitation_for_bidding,
     get_solicitation_for_user,
     is_council_of,
     public_solicitation,
@@ -120,9 +121,7 @@ def _council_solicitation(request: HttpRequest, solicitation_id: int, *, write: 
 def procurement_bids_list(request: HttpRequest, solicitation_id: IdParam) -> object:
     """The council sees every bid (sealed ones without amounts); a vendor sees its own."""
     user = request_user(request)
-    solicitation = Solicitation.objects.filter(pk=solicitation_id).first()
-    if solicitation is None:
-        raise HttpError(404, "Not found.")
+    solicitation = get_solicitation_for_bidding(user, solicitation_id)
     return _bid_query().visible_to(user).filter(solicitation=solicitation).order_by("submitted_at", "pk")  # type: ignore[attr-defined]
 
 

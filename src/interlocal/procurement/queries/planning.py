@@ -24,7 +24,8 @@ from interlocal.procurement.models import (
     VendorUser,
     vendor_ids_of,
 )
-from interlocal.tenancy.scoping import get_for_user
+from interlocal.tenancy.roles import Role
+from interlocal.tenancy.scoping import get_for_user, grants_for
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -65,6 +66,20 @@ def get_solicitation_for_user(user: Any, pk: int, *, write: bool = False) -> Sol
     """The solicitation if `user` (a consortium person) may see it (or run it); else 404."""
     qs = Solicitation.objects.select_related("consortium", "demand_round")
     return get_for_user(qs, user, write=write, pk=pk)
+
+
+def get_solicitation_for_bidding(user: Any, pk: int) -> Solicitation:
+    """The solicitation if `user` may see it in its consortium, or it is public and `user` is a vendor
+    registered with that consortium (who bids on it); else 404, for "missing", "another
+    consortium's draft" and "not your consortium" alike."""
+    found = Solicitation.objects.visible_to(user).filter(pk=pk).first()
+    if found is None:
+        vendor_of = grants_for(user).consortia(frozenset({Role.VENDOR}))
+        found = Solicitation.objects.public().filter(pk=pk, consortium_id__in=vendor_of).first()
+    if found is None:
+        # Refusing an existing draft is audited like every other refusal.
+        return get_solicitation_for_user(user, pk)
+    return found
 
 
 def get_question_for_user(user: Any, pk: int, *, write: bool = False) -> VendorQuestion:
