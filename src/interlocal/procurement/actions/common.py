@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -115,3 +116,11 @@ def _mail_invitations(round_: DemandRound, member_ids: list[int]) -> None:
                 "procurement/email/round_invitation",
                 {"round": round_, "url": url, "member_id": member_id},
             )
+
+
+def next_number(parent: Any, children: Any, field: str) -> int:
+    """The next number among `parent`'s children (line numbers, positions, addenda), assigned under
+    a lock on the parent row so that two concurrent adds get distinct numbers instead of one of
+    them failing on the unique constraint. Call it inside the adding transaction."""
+    list(type(parent)._base_manager.select_for_update().filter(pk=parent.pk).values_list("pk", flat=True))
+    return (children.aggregate(n=Max(field))["n"] or 0) + 1

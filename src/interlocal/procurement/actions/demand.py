@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Max, Q
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -33,6 +33,7 @@ from interlocal.procurement.actions.common import (
     _site,
     check_amount,
     check_quantity,
+    next_number,
 )
 
 __all__ = [
@@ -119,7 +120,7 @@ def do_add_demand_item(
             {"classification_code": _("Give both a classification scheme and a code, or neither.")}
         )
     _check_classification(classification_scheme, classification_code)
-    number = (DemandItem.objects.filter(round=round_).aggregate(n=Max("line_number"))["n"] or 0) + 1
+    number = next_number(round_, DemandItem.objects.filter(round=round_), "line_number")
     item = DemandItem(
         round=round_,
         line_number=number,

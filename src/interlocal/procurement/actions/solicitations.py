@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Max, Sum
+from django.db.models import Sum
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -37,7 +37,7 @@ if TYPE_CHECKING:
 
     from interlocal.accounts.models import User
     from interlocal.tenancy.models import Consortium
-from interlocal.procurement.actions.common import _now, _site, check_quantity
+from interlocal.procurement.actions.common import _now, _site, check_quantity, next_number
 from interlocal.procurement.actions.demand import _check_classification
 
 __all__ = [
@@ -219,7 +219,7 @@ def do_add_solicitation_item(
         )
     _check_classification(classification_scheme, classification_code)
     qty = check_quantity(total_quantity, field="total_quantity")
-    number = (SolicitationItem.objects.filter(solicitation=sol).aggregate(n=Max("line_number"))["n"] or 0) + 1
+    number = next_number(sol, SolicitationItem.objects.filter(solicitation=sol), "line_number")
     item = SolicitationItem(
         solicitation=sol,
         line_number=number,
@@ -266,9 +266,7 @@ def do_add_criterion(
         raise ValidationError({"weight": _("The weight must be a number.")}) from None
     if not w.is_finite() or w <= 0 or w > 100:
         raise ValidationError({"weight": _("The weight must be more than 0 and at most 100.")})
-    position = (
-        EvaluationCriterion.objects.filter(solicitation=sol).aggregate(n=Max("position"))["n"] or 0
-    ) + 1
+    position = next_number(sol, EvaluationCriterion.objects.filter(solicitation=sol), "position")
     criterion = EvaluationCriterion(
         solicitation=sol, name=name, weight=w, description=description, is_price=is_price, position=position
     )
@@ -540,7 +538,7 @@ def do_issue_addendum(
         from interlocal.core.files import do_store_file
 
         stored = do_store_file(document, consortium=sol.consortium, member=None, acting_user=acting_user)
-    number = (Addendum.objects.filter(solicitation=sol).aggregate(n=Max("number"))["n"] or 0) + 1
+    number = next_number(sol, Addendum.objects.filter(solicitation=sol), "number")
     addendum = Addendum.objects.create(
         solicitation=sol,
         number=number,
