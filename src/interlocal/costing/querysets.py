@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from interlocal.tenancy.scoping import ScopedQuerySet
 
 if TYPE_CHECKING:
-    from interlocal.costing.models import Scenario
+    from interlocal.costing.models import CostModel, Scenario, ScenarioParticipant  # noqa: F401 (named in the QuerySets' generic bases)
 
 __all__ = ["CostModelQuerySet", "ParticipantQuerySet", "ScenarioQuerySet"]
 

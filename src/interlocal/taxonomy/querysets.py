@@ -13,6 +13,7 @@ from interlocal.tenancy.roles import Role
 from interlocal.tenancy.scoping import ScopedQuerySet
 
 if TYPE_CHECKING:
+    from interlocal.taxonomy.models import UnmatchedTerm  # noqa: F401 (named in the generic base)
     from interlocal.tenancy.models import Consortium
 
 __all__ = ["QUEUE_READ_ROLES", "ServiceAreaQuerySet", "SynonymQuerySet", "TermQuerySet"]

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
     from interlocal.accounts.models import User
-    from interlocal.tenancy.models import Consortium
+    from interlocal.tenancy.models import Consortium, Member, Membership  # noqa: F401 (named in the QuerySets' generic bases)
 
 __all__ = ["ALL_ROLES", "ConsortiumQuerySet", "MemberQuerySet", "MembershipQuerySet"]
 
