@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.test import Client
 
 from interlocal.accounts.models import User
@@ -131,3 +132,14 @@ def _private_media(settings: Any, tmp_path: Any) -> None:
             "OPTIONS": {"location": str(tmp_path / "media")},
         },
     }
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Tests marked `postgres` need PostgreSQL (real concurrency); on SQLite they are deselected,
+    reported as such, and CI runs them in its PostgreSQL run."""
+    if settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        return
+    keep = [item for item in items if item.get_closest_marker("postgres") is None]
+    if len(keep) != len(items):
+        config.hook.pytest_deselected(items=[item for item in items if item not in keep])
+        items[:] = keep

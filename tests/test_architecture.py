@@ -165,10 +165,5 @@ def test_no_source_file_over_800_lines() -> None:
 
 @pytest.mark.parametrize("layer", LAYER_NAMES)
 def test_no_suffixed_siblings(layer: str) -> None:
-    # core/api_support.py is the API's shared machinery (auth, errors, pagination), not a split api.
-    siblings = [
-        str(p.relative_to(SRC.parent))
-        for p in _sources()
-        if p.stem.startswith(f"{layer}_") and p.name != "api_support.py"
-    ]
+    siblings = [str(p.relative_to(SRC.parent)) for p in _sources() if p.stem.startswith(f"{layer}_")]
     assert not siblings, f"Make these modules of a `{layer}/` package instead: {siblings}"

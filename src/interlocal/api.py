@@ -1,6 +1,6 @@
 """The one HTTP API, mounted at /api/v1. Each app contributes a router.
 
-Authentication, pagination, the error shape and input types live in core.api_support.
+Authentication, pagination, the error shape and input types live in core.api.
 The OpenAPI document is committed as docs/openapi.json: after changing an operation, run
 `interlocal openapi --write` (a test fails while the two differ).
 """
@@ -10,7 +10,7 @@ from __future__ import annotations
 from interlocal.accounts.api import router as accounts_router
 from interlocal.assessment.api import router as assessment_router
 from interlocal.audit.api import router as audit_router
-from interlocal.core.api_support import API_AUTH, InterlocalAPI, UserThrottle
+from interlocal.core.api import API_AUTH, InterlocalAPI, UserThrottle
 from interlocal.costing.api import router as costing_router
 from interlocal.procurement.api import router as procurement_router
 from interlocal.taxonomy.api import router as taxonomy_router

@@ -3,7 +3,8 @@
 Line numbers (and criteria positions, addenda numbers, demand items) are "the largest so far plus
 one" under a unique constraint; without a lock on the parent row two concurrent adds read the
 same largest number and the second fails on the constraint (a 500). Only PostgreSQL runs the
-adds truly at once (SQLite's IMMEDIATE transactions serialise writers), so this runs there.
+adds truly at once (SQLite's IMMEDIATE transactions serialise writers): marked `postgres`, it is
+deselected on SQLite (tests/conftest.py) and runs in CI's PostgreSQL run.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import threading
 from typing import Any
 
 import pytest
-from django.db import connection, connections
+from django.db import connections
 
 from interlocal.procurement import actions
 from tests.procurement.factories import make_solicitation
@@ -21,8 +22,6 @@ pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 
 def test_two_concurrent_line_adds_both_succeed(world: Any) -> None:
-    if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL: SQLite serialises writers, so the race cannot happen there")
     sol = make_solicitation(world.capitol, status="draft", items=())
     start = threading.Barrier(2)
     errors: list[BaseException] = []

@@ -8,7 +8,7 @@ from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 
 from interlocal.accounts.models import ApiToken
-from interlocal.core.api_support import LimitOffset, error_responses, request_user
+from interlocal.core.api import LimitOffset, error_responses, request_user
 from interlocal.tenancy.api import ConsortiumRef, MemberRef
 from interlocal.tenancy.models import Membership
 

@@ -24,9 +24,7 @@ from interlocal.tenancy.roles import CONSORTIUM_READ_ROLES, CONSORTIUM_WRITE_ROL
 from interlocal.tenancy.scoping import ScopedQuerySet, Tenancy, grants_for
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AnonymousUser
-
-    from interlocal.accounts.models import User
+    pass
 
 __all__ = [
     "Answer",
@@ -53,7 +51,7 @@ class _StandardOrConsortiumQuerySet(ScopedQuerySet[Any]):
 
     consortium_path = "consortium"
 
-    def visible_to(self, user: User | AnonymousUser | None) -> Any:
+    def visible_to(self, user: Any) -> Any:
         if _anonymous(user):
             return self.none()
         consortia = grants_for(user).consortia(CONSORTIUM_READ_ROLES)
@@ -62,7 +60,7 @@ class _StandardOrConsortiumQuerySet(ScopedQuerySet[Any]):
         path = self.consortium_path
         return self.filter(Q(**{f"{path}__isnull": True}) | Q(**{f"{path}__in": consortia}))
 
-    def writable_by(self, user: User | AnonymousUser | None) -> Any:
+    def writable_by(self, user: Any) -> Any:
         if _anonymous(user):
             return self.none()
         consortia = grants_for(user).consortia_wide(CONSORTIUM_WRITE_ROLES)

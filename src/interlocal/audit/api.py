@@ -12,7 +12,7 @@ from ninja.pagination import paginate
 from pydantic import AwareDatetime, field_validator
 
 from interlocal.audit.models import AuditEvent
-from interlocal.core.api_support import (
+from interlocal.core.api import (
     IdFilter,
     LimitOffset,
     SafeStr,

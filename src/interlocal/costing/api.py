@@ -15,7 +15,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
-from interlocal.core.api_support import (
+from interlocal.core.api import (
     IdFilter,
     IdParam,
     InputSchema,

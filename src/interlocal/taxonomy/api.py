@@ -19,7 +19,7 @@ from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 from pydantic import field_validator
 
-from interlocal.core.api_support import (
+from interlocal.core.api import (
     IdFilter,
     IdParam,
     InputSchema,

@@ -13,8 +13,7 @@ from interlocal.tenancy.roles import Role
 from interlocal.tenancy.scoping import ScopedQuerySet
 
 if TYPE_CHECKING:
-    from interlocal.taxonomy.models import UnmatchedTerm  # noqa: F401 (named in the generic base)
-    from interlocal.tenancy.models import Consortium
+    from django.db.models import Model
 
 __all__ = ["QUEUE_READ_ROLES", "ServiceAreaQuerySet", "SynonymQuerySet", "TermQuerySet"]
 
@@ -26,7 +25,7 @@ class _CatalogueQuerySet(ScopedQuerySet[Any]):
 
 
 class ServiceAreaQuerySet(_CatalogueQuerySet):
-    def for_consortium(self, consortium: Consortium | int) -> ServiceAreaQuerySet:
+    def for_consortium(self, consortium: Model | int) -> ServiceAreaQuerySet:
         """The standard areas plus `consortium`'s own, active only, in catalogue order."""
         consortium_id = consortium if isinstance(consortium, int) else consortium.pk
         return self.filter(
@@ -39,7 +38,7 @@ class ServiceAreaQuerySet(_CatalogueQuerySet):
 
 
 class SynonymQuerySet(_CatalogueQuerySet):
-    def for_consortium(self, consortium: Consortium | int) -> SynonymQuerySet:
+    def for_consortium(self, consortium: Model | int) -> SynonymQuerySet:
         """Standard synonyms plus `consortium`'s own, of active areas `consortium` can use."""
         consortium_id = consortium if isinstance(consortium, int) else consortium.pk
         return self.filter(
@@ -49,7 +48,7 @@ class SynonymQuerySet(_CatalogueQuerySet):
         )
 
 
-class TermQuerySet(ScopedQuerySet["UnmatchedTerm"]):
+class TermQuerySet(ScopedQuerySet[Any]):
     """Read by the consortium's admins, staff and consortium-wide observers (Tenancy read_roles)."""
 
     def pending(self) -> TermQuerySet:

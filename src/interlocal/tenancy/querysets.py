@@ -16,10 +16,10 @@ from interlocal.tenancy.scoping import ScopedQuerySet, grants_for
 ALL_ROLES = frozenset(Role.values)
 
 if TYPE_CHECKING:
+    from django.contrib.auth.base_user import AbstractBaseUser as User
     from django.contrib.auth.models import AnonymousUser
+    from django.db.models import Model
 
-    from interlocal.accounts.models import User
-    from interlocal.tenancy.models import Consortium, Member, Membership  # noqa: F401 (named in the QuerySets' generic bases)
 
 __all__ = ["ALL_ROLES", "ConsortiumQuerySet", "MemberQuerySet", "MembershipQuerySet"]
 
@@ -33,7 +33,7 @@ def _anonymous(user: User | AnonymousUser | None) -> bool:
     return user is None or not user.is_authenticated or not user.is_active
 
 
-class ConsortiumQuerySet(ScopedQuerySet["Consortium"]):
+class ConsortiumQuerySet(ScopedQuerySet[Any]):
     def visible_to(self, user: User | AnonymousUser | None) -> ConsortiumQuerySet:
         """Consortia in which `user` holds any role (vendors included: they see the name)."""
         if _anonymous(user):
@@ -41,7 +41,7 @@ class ConsortiumQuerySet(ScopedQuerySet["Consortium"]):
         return self.filter(is_active=True, pk__in=grants_for(user).consortia(ALL_ROLES))
 
 
-class MemberQuerySet(ScopedQuerySet["Member"]):
+class MemberQuerySet(ScopedQuerySet[Any]):
     """Members' directory data (name, kind, population) is shared within a consortium."""
 
     def visible_to(self, user: User | AnonymousUser | None) -> MemberQuerySet:
@@ -65,7 +65,7 @@ class MemberQuerySet(ScopedQuerySet["Member"]):
             | Q(Exists(_participations(self).filter(member=OuterRef("pk"), consortium__in=council)))
         )
 
-    def in_consortium(self, consortium: Consortium) -> MemberQuerySet:
+    def in_consortium(self, consortium: Model) -> MemberQuerySet:
         return self.filter(participations__consortium=consortium, participations__is_active=True)
 
 
@@ -76,7 +76,7 @@ def _pairs(pairs: list[tuple[int, int]], **extra: Any) -> Q:
     return condition
 
 
-class MembershipQuerySet(ScopedQuerySet["Membership"]):
+class MembershipQuerySet(ScopedQuerySet[Any]):
     """Who holds which role. People see their own roles, their member's people and the council."""
 
     def visible_to(self, user: User | AnonymousUser | None) -> MembershipQuerySet:
@@ -95,7 +95,7 @@ class MembershipQuerySet(ScopedQuerySet["Membership"]):
             )
         )
 
-    def in_consortium(self, consortium: Consortium) -> MembershipQuerySet:
+    def in_consortium(self, consortium: Model) -> MembershipQuerySet:
         """Narrow (already scoped) rows to the consortium a page is about."""
         return self.filter(consortium=consortium)
 

@@ -52,9 +52,9 @@ from interlocal.tenancy.roles import (
 )
 
 if TYPE_CHECKING:
+    from django.contrib.auth.base_user import AbstractBaseUser as User
     from django.contrib.auth.models import AnonymousUser
 
-    from interlocal.accounts.models import User
 
 __all__ = [
     "Grants",
@@ -146,7 +146,7 @@ def grants_for(user: User | AnonymousUser | None) -> Grants:
     if cached is not None:
         return cached
     # Through the user's reverse relation: this module sits below tenancy's models.
-    rows = user.memberships.filter(  # type: ignore[union-attr]
+    rows = user.memberships.filter(  # type: ignore[union-attr,attr-defined]
         user__is_active=True, consortium__is_active=True
     ).values_list("consortium_id", "member_id", "role")
     grants = Grants(frozenset(rows))

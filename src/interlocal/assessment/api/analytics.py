@@ -18,7 +18,7 @@ from interlocal.assessment.actions import is_council_of
 from interlocal.assessment.analytics import CampaignAnalytics
 from interlocal.assessment.models import Campaign
 from interlocal.assessment.queries import get_campaign_for_user
-from interlocal.core.api_support import IdFilter, IdParam, error_responses, optional, request_user
+from interlocal.core.api import IdFilter, IdParam, error_responses, optional, request_user
 
 __all__ = ["router"]
 

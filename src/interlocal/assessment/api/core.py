@@ -36,7 +36,7 @@ from interlocal.assessment.queries import (
     get_version_for_user,
     version_sections,
 )
-from interlocal.core.api_support import (
+from interlocal.core.api import (
     IdFilter,
     IdParam,
     InputSchema,

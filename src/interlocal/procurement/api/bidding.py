@@ -11,7 +11,7 @@ from ninja import Query, Router, Status
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
-from interlocal.core.api_support import (
+from interlocal.core.api import (
     IdParam,
     LimitOffset,
     error_responses,

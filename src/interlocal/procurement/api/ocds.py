@@ -12,7 +12,7 @@ from django.http import Http404, HttpRequest, StreamingHttpResponse
 from django.utils.translation import gettext as _
 from ninja import Field, Path, Query, Router, Schema
 
-from interlocal.core.api_support import error_responses
+from interlocal.core.api import error_responses
 from interlocal.procurement import publication
 from interlocal.procurement.ocds import (
     build_releases,

@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Status
 from ninja.pagination import paginate
 
-from interlocal.core.api_support import (
+from interlocal.core.api import (
     IdParam,
     LimitOffset,
     aware_utc,

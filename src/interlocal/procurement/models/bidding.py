@@ -85,7 +85,7 @@ class VendorReadableQuerySet(ScopedQuerySet[Any]):
     # bid's existence and size are the procurement office's business until the award.
     council_only = True
 
-    def visible_to(self, user: User | AnonymousUser | None) -> Any:
+    def visible_to(self, user: Any) -> Any:
         """The council's rows of its consortia, plus the rows of vendors `user` works for."""
         if _anonymous(user):
             return self.none()

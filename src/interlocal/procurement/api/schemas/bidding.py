@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from ninja import Field, Schema
 
-from interlocal.core.api_support import (
+from interlocal.core.api import (
     IdFilter,
     IdParam,
     InputSchema,
