@@ -34,7 +34,7 @@ from ninja.throttling import UserRateThrottle
 from pydantic import AfterValidator, ConfigDict, StringConstraints, model_validator
 
 from interlocal.tenancy.roles import MFA_REQUIRED_ROLES
-from interlocal.tenancy.scoping import REQUEST_SCOPED_FLAG, grants_for
+from interlocal.tenancy.scoping import REQUEST_SCOPED_FLAG, holds_any_role
 
 if TYPE_CHECKING:
     from interlocal.accounts.models import User
@@ -263,7 +263,7 @@ def _needs_mfa_enrolment(user: User) -> bool:
     """The rule of accounts.middleware.RequireMfaMiddleware, for people who come with a token:
     admins and vendors must have an authenticator app. Reads the cached grants (no extra query for
     everybody else)."""
-    if not any(role in MFA_REQUIRED_ROLES for _c, _m, role in grants_for(user).roles):
+    if not holds_any_role(user, MFA_REQUIRED_ROLES):
         return False
     from allauth.mfa.models import Authenticator
 

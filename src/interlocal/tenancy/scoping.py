@@ -63,6 +63,7 @@ __all__ = [
     "access_denied",
     "get_for_user",
     "grants_for",
+    "holds_any_role",
     "is_council",
 ]
 
@@ -153,6 +154,11 @@ def grants_for(user: User | AnonymousUser | None) -> Grants:
     if getattr(user, REQUEST_SCOPED_FLAG, False):
         setattr(user, GRANTS_CACHE, grants)
     return grants
+
+
+def holds_any_role(user: User | AnonymousUser | None, roles: frozenset[str]) -> bool:
+    """Whether `user` holds one of `roles` anywhere (e.g. a role that requires MFA)."""
+    return any(role in roles for _c, _m, role in grants_for(user).roles)
 
 
 def is_council(user: User | AnonymousUser | None, consortium_id: int | None) -> bool:
