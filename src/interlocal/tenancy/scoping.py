@@ -29,6 +29,9 @@ Rules (see docs/architecture.md):
 - With `read_roles=frozenset({...})`, consortium-owned rows are readable only by people holding
   one of those roles for the consortium as a whole (the audit trail: consortium admins; the
   taxonomy review queue: admins, staff and consortium-wide observers).
+- With `draft=("status", "draft")`, rows whose field has that value (work not yet released) are
+  readable only by the consortium's admins and staff; members, observers and everyone else get
+  "not found" for them, in lists and one by one alike.
 - Anonymous users see nothing. Superusers get no tenant data through this path either: the
   platform operator administers the installation from the command line, not members' data.
 """
@@ -85,6 +88,7 @@ class Tenancy:
     council_writes: bool = False
     public_when_empty: bool = False
     read_roles: frozenset[str] | None = None
+    draft: tuple[str, Any] | None = None
 
     def __post_init__(self) -> None:
         if not self.consortium and not self.member:
@@ -95,6 +99,8 @@ class Tenancy:
             raise ValueError("public_when_empty and council_writes need a consortium path")
         if self.read_roles is not None and self.member:
             raise ValueError("read_roles applies to consortium-owned rows only")
+        if self.draft is not None and not self.consortium:
+            raise ValueError("draft needs a consortium path (drafts are the council's)")
 
 
 Pair = tuple[int, int]
@@ -172,6 +178,19 @@ def is_council(user: User | AnonymousUser | None, consortium_id: int | None) -> 
     return consortium_id in grants_for(user).consortia_wide(CONSORTIUM_WRITE_ROLES)
 
 
+def acts_for_member(
+    user: User | AnonymousUser | None,
+    consortium_id: int | None,
+    member_id: int | None,
+    roles: frozenset[str] = MEMBER_WRITE_ROLES,
+) -> bool:
+    """Whether `user` holds one of `roles` (by default: member admin or staff) for `member_id`
+    within `consortium_id`: the right to write a member's own data there."""
+    if consortium_id is None or member_id is None:
+        return False
+    return (consortium_id, member_id) in grants_for(user).pairs(roles)
+
+
 def _in(path: str, ids: list[int]) -> Q:
     """`path IN ids`; an empty list matches nothing (Django drops the branch from an OR)."""
     return Q(**{f"{path}__in": ids})
@@ -234,6 +253,11 @@ class ScopedQuerySet(models.QuerySet[M], Generic[M]):
             condition |= Q(**{f"{spec.consortium}__isnull": True})
         if spec.offered_to_public_bodies and grants.pairs(MEMBER_WRITE_ROLES):
             condition |= Q(**{spec.offered_to_public_bodies: True})
+        if spec.draft is not None:
+            field, value = spec.draft
+            condition &= ~Q(**{field: value}) | _in(
+                str(spec.consortium), grants.consortia_wide(CONSORTIUM_WRITE_ROLES)
+            )
         return condition
 
     @staticmethod

@@ -1,13 +1,14 @@
-"""Common."""
+"""What the procurement actions share: amounts and quantities, numbering under a lock, mail
+helpers and the council check."""
 
 from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal, InvalidOperation
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
@@ -20,11 +21,17 @@ from interlocal.procurement.models import (
 )
 from interlocal.tenancy.models import Membership
 from interlocal.tenancy.roles import MEMBER_WRITE_ROLES
+from interlocal.tenancy.scoping import is_council
 
-if TYPE_CHECKING:
-    pass
-
-__all__ = ["REMINDER_BEFORE", "TOKEN_MAX_AGE", "TOKEN_SALT", "check_amount", "check_quantity"]
+__all__ = [
+    "REMINDER_BEFORE",
+    "TOKEN_MAX_AGE",
+    "TOKEN_SALT",
+    "check_amount",
+    "check_quantity",
+    "next_number",
+    "require_council",
+]
 
 
 TOKEN_SALT = "interlocal.procurement.vendor"  # noqa: S105 - a signing namespace, not a secret
@@ -124,3 +131,10 @@ def next_number(parent: Any, children: Any, field: str) -> int:
     them failing on the unique constraint. Call it inside the adding transaction."""
     list(type(parent)._base_manager.select_for_update().filter(pk=parent.pk).values_list("pk", flat=True))
     return (children.aggregate(n=Max(field))["n"] or 0) + 1
+
+
+def require_council(user: Any, consortium_id: int | None) -> None:
+    """Council-only work (the consortium's admins and staff): every such `do_*` asks here first,
+    so no caller (view, API, command) can forget the check."""
+    if not is_council(user, consortium_id):
+        raise PermissionDenied(_("Only the consortium's admins and staff may do this."))

@@ -21,6 +21,7 @@ from interlocal.procurement.models import (
     DemandRoundMember,
 )
 from interlocal.tenancy.models import ConsortiumMember
+from interlocal.tenancy.scoping import acts_for_member
 
 if TYPE_CHECKING:
     from interlocal.accounts.models import User
@@ -34,6 +35,7 @@ from interlocal.procurement.actions.common import (
     check_amount,
     check_quantity,
     next_number,
+    require_council,
 )
 
 __all__ = [
@@ -58,6 +60,7 @@ ROUND_FIELDS = ("title", "description", "category", "cut_off_at", "currency", "i
 @transaction.atomic
 def do_create_round(consortium: Consortium, *, acting_user: User, **fields: Any) -> DemandRound:
     """Start a demand round (as a draft) for the consortium."""
+    require_council(acting_user, consortium.pk)
     unknown = set(fields) - set(ROUND_FIELDS)
     if unknown:
         raise ValidationError(_("Unknown fields: %(f)s") % {"f": ", ".join(sorted(unknown))})
@@ -74,6 +77,7 @@ def do_create_round(consortium: Consortium, *, acting_user: User, **fields: Any)
 @transaction.atomic
 def do_update_round(round_: DemandRound, *, acting_user: User, **changes: Any) -> DemandRound:
     """Change a round's title, description, cut-off, currency or participation mode."""
+    require_council(acting_user, round_.consortium_id)
     unknown = set(changes) - set(ROUND_FIELDS)
     if unknown:
         raise ValidationError(_("Unknown fields: %(f)s") % {"f": ", ".join(sorted(unknown))})
@@ -113,6 +117,7 @@ def do_add_demand_item(
     notes: str = "",
 ) -> DemandItem:
     """Add a line item to a round that has not closed."""
+    require_council(acting_user, round_.consortium_id)
     if round_.status == DemandRound.Status.CLOSED:
         raise ValidationError(_("This round is closed; no items can be added."))
     if bool(classification_scheme) != bool(classification_code):
@@ -157,6 +162,7 @@ def _check_classification(scheme: str, code: str) -> None:
 @transaction.atomic
 def do_delete_demand_item(item: DemandItem, *, acting_user: User) -> None:
     """Remove a line item that no member has entered demand for yet."""
+    require_council(acting_user, item.round.consortium_id)
     if item.entries.exists():
         raise ValidationError(_("Members have entered demand for this item; it cannot be removed."))
     before = audit.snapshot(item)
@@ -170,6 +176,7 @@ def do_delete_demand_item(item: DemandItem, *, acting_user: User) -> None:
 @transaction.atomic
 def do_invite_members(round_: DemandRound, members: list[Member], *, acting_user: User) -> int:
     """Invite members to a round (e-mailed now if the round is open, else when it opens); returns how many are new."""
+    require_council(acting_user, round_.consortium_id)
     if round_.status == DemandRound.Status.CLOSED:
         raise ValidationError(_("This round is closed."))
     allowed = set(
@@ -200,6 +207,7 @@ def do_invite_members(round_: DemandRound, members: list[Member], *, acting_user
 @transaction.atomic
 def do_open_round(round_: DemandRound, *, acting_user: User) -> DemandRound:
     """Open a draft round for entries: it needs items, a future cut-off and, if invite-only, invitations."""
+    require_council(acting_user, round_.consortium_id)
     round_ = DemandRound.objects.select_for_update().get(pk=round_.pk)
     if round_.status != DemandRound.Status.DRAFT:
         raise ValidationError(_("Only a draft round can be opened."))
@@ -233,6 +241,7 @@ def do_open_round(round_: DemandRound, *, acting_user: User) -> DemandRound:
 @transaction.atomic
 def do_close_round(round_: DemandRound, *, acting_user: User) -> DemandRound:
     """Close an open round: no more entries (the cut-off closes entries anyway)."""
+    require_council(acting_user, round_.consortium_id)
     round_ = DemandRound.objects.select_for_update().get(pk=round_.pk)
     if round_.status != DemandRound.Status.OPEN:
         raise ValidationError(_("Only an open round can be closed."))
@@ -255,9 +264,16 @@ def entries_refused(round_: DemandRound) -> str | None:
     return None
 
 
+def _require_member_writer(user: User, consortium_id: int, member_id: int) -> None:
+    """Only the member's own admins and staff write its demand (not the council, not observers)."""
+    if not acts_for_member(user, consortium_id, member_id):
+        raise PermissionDenied(_("You may enter demand only for a member you are admin or staff of."))
+
+
 @transaction.atomic
 def do_join_round(round_: DemandRound, member: Member, *, acting_user: User) -> DemandRoundMember:
     """A member joins a round that is open to every member of the consortium."""
+    _require_member_writer(acting_user, round_.consortium_id, member.pk)
     refused = entries_refused(round_)
     if refused:
         raise ValidationError(refused)
@@ -287,6 +303,7 @@ def do_save_entry(
 ) -> DemandEntry:
     """Enter or change a member's demand for one item (before the cut-off, by a participant)."""
     round_ = DemandRound.objects.get(pk=item.round_id)
+    _require_member_writer(acting_user, round_.consortium_id, member.pk)
     refused = entries_refused(round_)
     if refused:
         # Recorded outside the refused write's transaction, so the attempt stays in the trail.
@@ -367,6 +384,7 @@ def _save_entry(
 def do_delete_entry(entry: DemandEntry, *, acting_user: User) -> None:
     """Withdraw a member's demand for an item (before the cut-off)."""
     round_ = entry.item.round
+    _require_member_writer(acting_user, round_.consortium_id, entry.member_id)
     refused = entries_refused(round_)
     if refused:
         raise ValidationError(refused, code="cut_off")

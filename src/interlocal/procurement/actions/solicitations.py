@@ -37,7 +37,7 @@ if TYPE_CHECKING:
 
     from interlocal.accounts.models import User
     from interlocal.tenancy.models import Consortium
-from interlocal.procurement.actions.common import _now, _site, check_quantity, next_number
+from interlocal.procurement.actions.common import _now, _site, check_quantity, next_number, require_council
 from interlocal.procurement.actions.demand import _check_classification
 
 __all__ = [
@@ -107,6 +107,7 @@ def _save_new_solicitation(sol: Solicitation) -> None:
 @transaction.atomic
 def do_create_solicitation(consortium: Consortium, *, acting_user: User, **fields: Any) -> Solicitation:
     """Start a standalone solicitation (a draft)."""
+    require_council(acting_user, consortium.pk)
     unknown = set(fields) - set(SOLICITATION_FIELDS)
     if unknown:
         raise ValidationError(_("Unknown fields: %(f)s") % {"f": ", ".join(sorted(unknown))})
@@ -121,6 +122,7 @@ def do_create_solicitation_from_round(
     round_: DemandRound, *, acting_user: User, **fields: Any
 ) -> Solicitation:
     """Start a solicitation from a round: its items are copied with the pooled total quantities."""
+    require_council(acting_user, round_.consortium_id)
     unknown = set(fields) - set(SOLICITATION_FIELDS)
     if unknown:
         raise ValidationError(_("Unknown fields: %(f)s") % {"f": ", ".join(sorted(unknown))})
@@ -175,6 +177,7 @@ def _require_draft(sol: Solicitation) -> None:
 @transaction.atomic
 def do_update_solicitation(sol: Solicitation, *, acting_user: User, **changes: Any) -> Solicitation:
     """Change a draft solicitation."""
+    require_council(acting_user, sol.consortium_id)
     unknown = set(changes) - set(SOLICITATION_FIELDS)
     if unknown:
         raise ValidationError(_("Unknown fields: %(f)s") % {"f": ", ".join(sorted(unknown))})
@@ -212,6 +215,7 @@ def do_add_solicitation_item(
     notes: str = "",
 ) -> SolicitationItem:
     """Add a line to a draft solicitation."""
+    require_council(acting_user, sol.consortium_id)
     _require_draft(sol)
     if bool(classification_scheme) != bool(classification_code):
         raise ValidationError(
@@ -245,6 +249,7 @@ def do_add_solicitation_item(
 @transaction.atomic
 def do_delete_solicitation_item(item: SolicitationItem, *, acting_user: User) -> None:
     """Remove a line from a draft solicitation."""
+    require_council(acting_user, item.solicitation.consortium_id)
     _remove_from_draft(item, item.solicitation, acting_user, "procurement.solicitation.item_removed")
 
 
@@ -259,6 +264,7 @@ def do_add_criterion(
     is_price: bool = False,
 ) -> EvaluationCriterion:
     """Add an evaluation criterion to a draft solicitation."""
+    require_council(acting_user, sol.consortium_id)
     _require_draft(sol)
     try:
         w = Decimal(str(weight))
@@ -285,6 +291,7 @@ def do_add_criterion(
 @transaction.atomic
 def do_delete_criterion(criterion: EvaluationCriterion, *, acting_user: User) -> None:
     """Remove a criterion from a draft solicitation."""
+    require_council(acting_user, criterion.solicitation.consortium_id)
     _remove_from_draft(
         criterion, criterion.solicitation, acting_user, "procurement.solicitation.criterion_removed"
     )
@@ -302,6 +309,7 @@ def do_add_solicitation_document(
     sol: Solicitation, uploaded: UploadedFile, *, acting_user: User, title: str, public: bool = True
 ) -> SolicitationDocument:
     """Attach a document (specification, terms, drawings) to a solicitation."""
+    require_council(acting_user, sol.consortium_id)
     from interlocal.core.files import do_store_file
 
     if sol.status in {Solicitation.Status.CANCELLED, Solicitation.Status.AWARDED}:
@@ -357,6 +365,7 @@ def publication_problems(sol: Solicitation, now: dt.datetime | None = None) -> d
 @transaction.atomic
 def do_publish_solicitation(sol: Solicitation, *, acting_user: User) -> Solicitation:
     """Publish a draft: it appears on the public pages and vendors may respond."""
+    require_council(acting_user, sol.consortium_id)
     sol = Solicitation.objects.select_for_update().get(pk=sol.pk)
     problems = publication_problems(sol)
     if problems:
@@ -374,6 +383,7 @@ def do_publish_solicitation(sol: Solicitation, *, acting_user: User) -> Solicita
 @transaction.atomic
 def do_cancel_solicitation(sol: Solicitation, *, acting_user: User, reason: str) -> Solicitation:
     """Cancel a solicitation before award, with a reason that is shown publicly."""
+    require_council(acting_user, sol.consortium_id)
     sol = Solicitation.objects.select_for_update().get(pk=sol.pk)
     if sol.status in {Solicitation.Status.AWARDED, Solicitation.Status.CANCELLED}:
         raise ValidationError(_("This solicitation can no longer be cancelled."))
@@ -474,6 +484,7 @@ def do_answer_question(
     question: VendorQuestion, *, acting_user: User, answer: str, publish: bool = True
 ) -> VendorQuestion:
     """Staff answer a question; a published answer is shown to every vendor without naming who asked."""
+    require_council(acting_user, question.solicitation.consortium_id)
     answer = (answer or "").strip()
     if not answer:
         raise ValidationError({"answer": _("Write the answer.")})
@@ -509,6 +520,7 @@ def do_issue_addendum(
     opening_at: dt.datetime | None = None,
 ) -> Addendum:
     """Issue a numbered addendum to a published solicitation (it may move the deadlines); vendors are e-mailed."""
+    require_council(acting_user, sol.consortium_id)
     sol = Solicitation.objects.select_for_update().get(pk=sol.pk)
     _require_published(sol)
     if _now() >= sol.submission_deadline:

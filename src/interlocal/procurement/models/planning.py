@@ -270,7 +270,8 @@ class DemandRound(models.Model):
     )
     created_at = models.DateTimeField(default=current_time)
 
-    tenancy = Tenancy(consortium="consortium")
+    # Members see a round once it opens; until then it is the council's draft.
+    tenancy = Tenancy(consortium="consortium", draft=("status", "draft"))
     objects = DemandRoundQuerySet.as_manager()
 
     class Meta:
@@ -453,7 +454,8 @@ class Solicitation(models.Model):
     created_at = models.DateTimeField(default=current_time)
     updated_at = models.DateTimeField(default=current_time)
 
-    tenancy = Tenancy(consortium="consortium")
+    # Members see a solicitation once it is published; until then it is the council's draft.
+    tenancy = Tenancy(consortium="consortium", draft=("status", "draft"))
     objects = SolicitationQuerySet.as_manager()
 
     class Meta:

@@ -33,6 +33,7 @@ from interlocal.procurement.queries import (
     member_may_enter,
 )
 from interlocal.tenancy.models import Member
+from interlocal.tenancy.scoping import is_council
 
 if TYPE_CHECKING:
     pass
@@ -111,8 +112,6 @@ def round_list(request: HttpRequest) -> HttpResponse:
             ),
         )
     )
-    if not _council(request):
-        rounds = rounds.exclude(status=DemandRound.Status.DRAFT)
     return RoundTable(request, rounds).response(
         "procurement/round_list.html", {"consortium": consortium, "can_create": _council(request)}
     )
@@ -163,9 +162,7 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """A round: items, aggregated demand, participants; staff actions; a member's own demand."""
     _deny_vendors(request)
     round_ = get_round_for_user(request.user, pk)
-    council = DemandRound.objects.writable_by(request.user).filter(pk=round_.pk).exists()
-    if round_.status == DemandRound.Status.DRAFT and not council:
-        raise Http404(_g("No such round."))
+    council = is_council(request.user, round_.consortium_id)
     tenant = request.tenant  # type: ignore[attr-defined]
     member = tenant.member if tenant.consortium and tenant.consortium.pk == round_.consortium_id else None
     demand = demand_by_item(round_, full=council)

@@ -32,6 +32,7 @@ from interlocal.procurement.queries import (
     get_solicitation_for_user,
     public_questions,
 )
+from interlocal.tenancy.scoping import is_council
 
 if TYPE_CHECKING:
     pass
@@ -107,8 +108,6 @@ def solicitation_list(request: HttpRequest) -> HttpResponse:
         .filter(consortium=consortium)
         .annotate(n_items=Count("items"))
     )
-    if not _council(request):
-        qs = qs.exclude(status=Solicitation.Status.DRAFT)
     return SolicitationTable(request, qs).response(
         "procurement/solicitation_list.html", {"consortium": consortium, "can_create": _council(request)}
     )
@@ -185,9 +184,7 @@ def solicitation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """A solicitation as staff see it: items, criteria, documents, questions, addenda, publication checks."""
     _deny_vendors(request)
     sol = get_solicitation_for_user(request.user, pk)
-    council = Solicitation.objects.writable_by(request.user).filter(pk=sol.pk).exists()
-    if sol.status == Solicitation.Status.DRAFT and not council:
-        raise Http404(_g("No such solicitation."))
+    council = is_council(request.user, sol.consortium_id)
     context = {
         "solicitation": sol,
         "council": council,
