@@ -65,8 +65,7 @@ from interlocal.procurement.queries import (
 )
 from interlocal.tenancy.models import Member
 from interlocal.tenancy.queries import get_consortium_for_user
-from interlocal.tenancy.roles import CONSORTIUM_WRITE_ROLES as COUNCIL
-from interlocal.tenancy.scoping import grants_for, is_council
+from interlocal.tenancy.scoping import is_council
 
 __all__ = [
     "addenda_acknowledge",
@@ -156,8 +155,6 @@ def rounds_create(request: HttpRequest, payload: RoundIn) -> Status:
     """Consortium admins and staff start a round; it opens with the open operation."""
     user = request_user(request)
     consortium = get_consortium_for_user(user, payload.consortium)
-    if consortium.pk not in grants_for(user).consortia_wide(COUNCIL):
-        raise PermissionDenied("Only the consortium's staff start demand rounds.")
     data = payload.model_dump(exclude={"consortium"})
     data["cut_off_at"] = _utc(data["cut_off_at"])
     round_ = actions.do_create_round(consortium, acting_user=user, **data)
@@ -358,8 +355,6 @@ def solicitations_create(request: HttpRequest, payload: SolicitationIn) -> Statu
     """Consortium staff start a draft, from a demand round (items copied with totals) or standalone."""
     user = request_user(request)
     consortium = get_consortium_for_user(user, payload.consortium)
-    if consortium.pk not in grants_for(user).consortia_wide(COUNCIL):
-        raise PermissionDenied("Only the consortium's staff issue solicitations.")
     data = payload.model_dump(exclude={"consortium", "demand_round"}, exclude_none=True)
     for name in ("questions_deadline", "submission_deadline", "opening_at"):
         if name in data:
