@@ -50,6 +50,7 @@ def main() -> None:
         metavar="PERSONA:PAGE",
         help="for this page, print every query's time and EXPLAIN ANALYZE of the two slowest (repeatable)",
     )
+    parser.add_argument("--only", action="append", default=[], metavar="PERSONA:PAGE")
     args = parser.parse_args()
     import django
 
@@ -68,6 +69,8 @@ def main() -> None:
             client.cookies[settings.SESSION_COOKIE_NAME] = entry["cookie"].split("=", 1)[1]
         result[persona] = {}
         for page in entry["pages"]:
+            if args.only and f"{persona}:{page['name']}" not in args.only:
+                continue
             extra = (
                 {"Authorization": f"Bearer {entry['token']}"} if page["api"] and entry["token"] else headers
             )

@@ -19,7 +19,7 @@ One command runs it all:
    and .md (N = --users; `-counts` with --skip-load). The machine's load average is recorded before and after each scenario.
 
 Only 127.0.0.1 is ever a target; every request loop is bounded by `--run-time` and per user by
-`--max-requests`. `--skip-load` only counts queries; `--skip-counts` only loads. To see why a
+`--max-requests`. `--skip-load` only counts queries (`--only PERSONA:PAGE` just those pages); `--skip-counts` only loads. To see why a
 page is slow: `--skip-load --explain "consortium_admin:solicitations (list)"` prints each of its
 queries with its time and the EXPLAIN ANALYZE of the two slowest.
 """
@@ -184,7 +184,16 @@ def main() -> None:
         metavar="PERSONA:PAGE",
         help="print query times and EXPLAIN ANALYZE of this page on the large data (repeatable)",
     )
+    parser.add_argument(
+        "--only",
+        action="append",
+        default=[],
+        metavar="PERSONA:PAGE",
+        help="count (and --explain) only these pages, on the large data only; implies --skip-load",
+    )
     args = parser.parse_args()
+    if args.only:
+        args.skip_load = True
     url = os.environ.get("DATABASE_URL") or DEFAULT_DB
     if not url.startswith("postgres://") or "@127.0.0.1:" not in url and "@localhost:" not in url:
         sys.exit("DATABASE_URL must be a PostgreSQL database on 127.0.0.1")
@@ -192,7 +201,7 @@ def main() -> None:
     started = time.perf_counter()
     secret, bid_key = new_secrets()
     dbs = {"large": (args.scale, url)}
-    if not args.skip_counts:
+    if not args.skip_counts and not args.only:
         dbs["small"] = (args.small_scale, small_url(url))
     info: dict[str, Any] = {
         "started_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
@@ -216,6 +225,7 @@ def main() -> None:
             log(f"query counts at scale {scale}")
             out = OUT / f"counts-{scale}.json"
             explain = [x for page in args.explain for x in ("--explain", page)] if label == "large" else []
+            explain += [x for page in args.only for x in ("--only", page)]
             python("querycount.py", "--plan", str(plans[label]), "--out", str(out), *explain, env=env)
             counts[label] = json.loads(out.read_text())
     plan = json.loads(plans["large"].read_text())

@@ -379,7 +379,7 @@ def test_filters_naming_another_tenant_return_nothing(world, api_for, path, para
     MembershipFactory(consortium=world.prairies, member=world.airdrie, role="member_staff")
     value = world.airdrie.pk if param == "member" else world.prairies.pk
     body = api_for("alice").get(f"{API}/{path}", {param: value}).json()
-    assert body == {"items": [], "count": 0}
+    assert body["items"] == [] and body["count"] == 0 and not body.get("count_is_capped")
     assert api_for("pat").get(f"{API}/{path}", {param: value}).json()["count"] >= 1
 
 

@@ -207,3 +207,33 @@ def test_export_with_invalid_filters_is_refused_and_not_recorded(client_for, tra
     response = client_for("alice").get(EXPORT, {"member": trail.airdrie.pk})
     assert response.status_code == 400
     assert not AuditEvent.objects.filter(action="audit.exported").exists()
+
+
+def test_a_long_trail_is_counted_only_up_to_the_limit(client_for, trail, monkeypatch):
+    """The count stops at AuditTable.count_limit: the page says "more than" and pages stop there."""
+    from interlocal.audit.views import AuditTable
+
+    everything = client_for("alice").get(LIST).context["table"].paginator.count
+    assert everything > 2
+    monkeypatch.setattr(AuditTable, "count_limit", 2)
+    monkeypatch.setattr(AuditTable, "per_page", 1)
+    response = client_for("alice").get(LIST)
+    assert response.status_code == 200
+    table = response.context["table"]
+    assert table.paginator.count == 2 and table.count_capped and table.paginator.num_pages == 2
+    assert "of more than 2 rows" in response.content.decode()
+
+
+def test_many_members_make_the_member_filter_a_name_box(client_for, trail, monkeypatch):
+    from interlocal.audit import forms as audit_forms
+
+    monkeypatch.setattr(audit_forms, "MEMBER_SELECT_LIMIT", 1)
+    client = client_for("alice")
+    page = client.get(LIST).content.decode()
+    assert '<select name="member"' not in page and 'name="member"' in page
+    by_name = client.get(LIST, {"member": trail.bolton.name.upper()})
+    by_id = client.get(LIST, {"member": trail.bolton.pk})
+    rows = [e.pk for e in by_name.context["table"].page.object_list]
+    assert rows and rows == [e.pk for e in by_id.context["table"].page.object_list]
+    unknown = client.get(LIST, {"member": "Atlantis"})
+    assert "member" in unknown.context["form"].errors

@@ -13,8 +13,8 @@ from pydantic import AwareDatetime, field_validator
 
 from interlocal.audit.models import AuditEvent
 from interlocal.core.api import (
+    CappedLimitOffset,
     IdFilter,
-    LimitOffset,
     SafeStr,
     aware_utc,
     error_responses,
@@ -74,7 +74,7 @@ class AuditFilter(Schema):
     operation_id="audit_events_list",
     summary="List audit events (consortium admins)",
 )
-@paginate(LimitOffset)
+@paginate(CappedLimitOffset)
 def audit_events_list(request: HttpRequest, filters: Query[AuditFilter]) -> object:
     """The audit trail of the consortia you administer, newest first. Others get 403."""
     if not grants_for(request_user(request)).consortia_wide(frozenset({Role.CONSORTIUM_ADMIN})):

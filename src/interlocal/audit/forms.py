@@ -11,6 +11,25 @@ from interlocal.tenancy.models import Consortium, Member
 
 __all__ = ["AuditFilterForm"]
 
+# Above this many members the "Acting for" filter is a text box for the member's name: a select of
+# 20,000 towns is a megabyte of HTML that nobody scrolls.
+MEMBER_SELECT_LIMIT = 200
+
+
+class MemberField(forms.ModelChoiceField):
+    """A member of the queryset, chosen from a list or typed by name (exact, any case)."""
+
+    def to_python(self, value: Any) -> Any:
+        if isinstance(value, str) and value.strip() and not value.strip().isdigit():
+            match = list(self.queryset.filter(name__iexact=value.strip())[:2])  # type: ignore[union-attr]
+            if len(match) == 1:
+                return match[0]
+            raise forms.ValidationError(
+                _("No single member of your consortia is called “%(name)s”.") % {"name": value.strip()},
+                code="invalid_choice",
+            )
+        return super().to_python(value)
+
 
 class AuditFilterForm(forms.Form):
     """Which events to show: consortium, action prefix, person, member, object type, date range."""
@@ -27,7 +46,7 @@ class AuditFilterForm(forms.Form):
     person = forms.CharField(
         label=_("Person"), max_length=100, required=False, help_text=_("Part of an e-mail address")
     )
-    member = forms.ModelChoiceField(
+    member = MemberField(
         label=_("Acting for"), queryset=Member.objects.none(), required=False, empty_label=_("All")
     )
     object_type = forms.CharField(
@@ -48,6 +67,9 @@ class AuditFilterForm(forms.Form):
         member_field.queryset = (
             Member.objects.filter(participations__consortium__in=consortium_ids).distinct().order_by("name")
         )
+        if member_field.queryset.count() > MEMBER_SELECT_LIMIT:
+            member_field.widget = forms.TextInput()
+            member_field.help_text = _("The member's full name")
         if len(consortium_ids) < 2:
             del self.fields["consortium"]
         for field in self.fields.values():

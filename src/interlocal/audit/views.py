@@ -42,6 +42,7 @@ class AuditTable(Table):
     ]
     default_sort = "-seq"
     per_page = 50
+    count_limit = 10_000  # a consortium's trail runs to millions of events
     export_name = "audit"
     caption = _("Audit trail")
     empty_text = _("No events match these filters.")

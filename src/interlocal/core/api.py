@@ -48,6 +48,7 @@ __all__ = [
     "IdParam",
     "InputSchema",
     "InterlocalAPI",
+    "CappedLimitOffset",
     "LimitOffset",
     "SafeStr",
     "TokenAuth",
@@ -396,3 +397,33 @@ class LimitOffset(PaginationBase):
         limit = min(pagination.limit, settings.API_MAX_PAGE_SIZE)
         offset = pagination.offset
         return {"items": list(queryset[offset : offset + limit]), "count": queryset.count()}
+
+
+class CappedPage(Schema):
+    """A page of a very large list: the count stops at 10,000."""
+
+    items: list[Any] = Field(..., description="This page of results.")
+    count: int = Field(..., description="How many results there are, counted up to 10,000.", examples=[42])
+    count_is_capped: bool = Field(
+        ..., description="True when more than `count` results match (narrow the filters)."
+    )
+
+
+class CappedLimitOffset(LimitOffset):
+    """LimitOffset for very large lists (the audit trail): `count` stops at COUNT_LIMIT, and
+    `count_is_capped` says more match. An exact count of a million rows costs more than the page."""
+
+    COUNT_LIMIT = 10_000
+    Output = CappedPage  # type: ignore[assignment]
+
+    def paginate_queryset(
+        self, queryset: QuerySet[Any], pagination: LimitOffset.Input, request: HttpRequest, **params: Any
+    ) -> Any:
+        limit = min(pagination.limit, settings.API_MAX_PAGE_SIZE)
+        offset = pagination.offset
+        seen = queryset.order_by()[: self.COUNT_LIMIT + 1].count()
+        return {
+            "items": list(queryset[offset : offset + limit]),
+            "count": min(seen, self.COUNT_LIMIT),
+            "count_is_capped": seen > self.COUNT_LIMIT,
+        }

@@ -52,6 +52,7 @@ from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils.cache import patch_vary_headers
 from django.utils.encoding import force_str
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 __all__ = ["ChoiceFilter", "Column", "Table"]
@@ -120,6 +121,22 @@ def _csv_safe(value: Any) -> str:
     return text
 
 
+class CappedPaginator(Paginator):
+    """Counts at most `limit` rows: on a table of a million events an exact count costs more than
+    the page itself. `capped` says there are more; the pages stop at the limit."""
+
+    def __init__(self, object_list: Any, per_page: int, *, limit: int) -> None:
+        super().__init__(object_list, per_page)
+        self.limit = limit
+        self.capped = False
+
+    @cached_property
+    def count(self) -> int:
+        seen = self.object_list.order_by()[: self.limit + 1].count()  # type: ignore[attr-defined]
+        self.capped = seen > self.limit
+        return min(seen, self.limit)
+
+
 class Table:
     """A list of rows with sorting, filters and pages read from the request's query string."""
 
@@ -129,6 +146,8 @@ class Table:
     filters: ClassVar[Sequence[ChoiceFilter]] = ()
     default_sort: ClassVar[str] = ""
     per_page: ClassVar[int] = 25
+    # Count at most this many rows (None: exact). For very large tables, e.g. the audit trail.
+    count_limit: ClassVar[int | None] = None
     export_name: ClassVar[str] = "export"
     caption: ClassVar[Any] = ""
     empty_text: ClassVar[Any] = _("Nothing matches these filters.")
@@ -148,7 +167,11 @@ class Table:
                 self.filter_values[flt.name] = wanted
         self.sort = self._parse_sort(params.get("sort", ""))
         self.queryset = self._filtered()
-        self.paginator = Paginator(self.queryset, self.per_page)
+        self.paginator: Paginator = (
+            CappedPaginator(self.queryset, self.per_page, limit=self.count_limit)
+            if self.count_limit
+            else Paginator(self.queryset, self.per_page)
+        )
         self.page: Page = self.paginator.get_page(params.get("page"))
 
     # --- reading the request -------------------------------------------------------------------
@@ -179,6 +202,12 @@ class Table:
     @property
     def is_filtered(self) -> bool:
         return bool(self.search or self.filter_values)
+
+    @property
+    def count_capped(self) -> bool:
+        """More rows match than were counted (see `count_limit`)."""
+        _ = self.paginator.count  # counting is what finds out
+        return bool(getattr(self.paginator, "capped", False))
 
     # --- what the templates read ---------------------------------------------------------------
     def url(self, **changes: Any) -> str:

@@ -39,7 +39,7 @@ Rules (see docs/architecture.md):
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Self, TypeVar
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
@@ -222,13 +222,13 @@ class ScopedQuerySet(models.QuerySet[M], Generic[M]):
             raise TypeError(f"{self.model.__name__} has no `tenancy = Tenancy(...)` declaration")
         return spec
 
-    def visible_to(self, user: User | AnonymousUser | None) -> ScopedQuerySet[M]:
+    def visible_to(self, user: User | AnonymousUser | None) -> Self:
         """The rows `user` may read."""
         if _is_anonymous(user):
             return self.none()
         return self.filter(self.read_condition(self._spec(), grants_for(user)))  # type: ignore[arg-type]
 
-    def writable_by(self, user: User | AnonymousUser | None) -> ScopedQuerySet[M]:
+    def writable_by(self, user: User | AnonymousUser | None) -> Self:
         """The rows `user` may change or delete."""
         if _is_anonymous(user):
             return self.none()

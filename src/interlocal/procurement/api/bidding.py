@@ -326,7 +326,8 @@ def procurement_award(request: HttpRequest, solicitation_id: IdParam, payload: A
 @paginate(LimitOffset)
 def procurement_contracts_list(request: HttpRequest, filters: Query[ContractFilter]) -> object:
     """Master contracts of your consortia, your member's contracts, or (vendors) your own."""
-    qs = _contracts().visible_to(request_user(request)).order_by("-start_date", "reference", "pk")  # type: ignore[attr-defined]
+    # the order of the list-order index
+    qs = _contracts().visible_to(request_user(request)).order_by("-start_date", "pk")  # type: ignore[attr-defined]
     if filters.kind:
         qs = qs.filter(kind=filters.kind)
     if filters.solicitation is not None:

@@ -405,7 +405,12 @@ class Contract(models.Model):
                 name="contract_only_master_offered",
             ),
         ]
-        indexes = [models.Index(fields=["consortium", "kind", "status"], name="proc_contract_kind")]
+        indexes = [
+            models.Index(fields=["consortium", "kind", "status"], name="proc_contract_kind"),
+            # the lists' order (latest start first) within a consortium, and a member's own
+            models.Index(fields=["consortium", "-start_date", "id"], name="proc_contract_list_order"),
+            models.Index(fields=["member", "-start_date", "id"], name="proc_contract_member_order"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.reference} {self.title}"

@@ -104,13 +104,7 @@ def round_list(request: HttpRequest) -> HttpResponse:
     rounds = (
         DemandRound.objects.visible_to(request.user)
         .filter(consortium=consortium)
-        # counted in the page query, so the count does not grow with the rows
-        .annotate(
-            n_items=Count("items", distinct=True),
-            n_members=Count(
-                "items__entries__member", filter=Q(items__entries__quantity__gt=0), distinct=True
-            ),
-        )
+        .with_counts()  # correlated counts: computed for the page's rows only
     )
     return RoundTable(request, rounds).response(
         "procurement/round_list.html", {"consortium": consortium, "can_create": _council(request)}

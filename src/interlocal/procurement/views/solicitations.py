@@ -106,7 +106,7 @@ def solicitation_list(request: HttpRequest) -> HttpResponse:
     qs = (
         Solicitation.objects.visible_to(request.user)
         .filter(consortium=consortium)
-        .annotate(n_items=Count("items"))
+        .with_item_count()  # computed for the page's rows only
     )
     return SolicitationTable(request, qs).response(
         "procurement/solicitation_list.html", {"consortium": consortium, "can_create": _council(request)}
