@@ -63,11 +63,6 @@ KNOWN_HAND_SCOPING = frozenset(
         "interlocal/procurement/views/vendors.py AddendumAcknowledgement.objects",
         "interlocal/procurement/views/vendors.py SolicitationInterest.objects",
         "interlocal/procurement/views/vendors.py VendorQuestion.objects",
-        "interlocal/taxonomy/api.py ServiceArea.objects",
-        "interlocal/taxonomy/api.py grants_for()",
-        "interlocal/taxonomy/views.py ServiceArea.objects",
-        "interlocal/taxonomy/views.py Synonym.objects",
-        "interlocal/taxonomy/views.py grants_for()",
     }
 )
 
