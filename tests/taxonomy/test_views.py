@@ -66,6 +66,18 @@ def test_vendors_and_people_without_a_consortium_read_the_standard_catalogue_onl
     assert response.context["table"].paginator.count == 21
 
 
+def test_vendors_neither_see_nor_find_a_consortiums_own_synonyms(world, client_for):
+    SynonymFactory(area=area("edms-records"), consortium=world.capitol, text="Town clerk vault")
+    client = client_for("vince")
+    response = client.get(reverse("taxonomy:areas"), {"q": "clerk vault"})
+    assert response.context["table"].paginator.count == 0
+    response = client.get(reverse("taxonomy:areas"), {"format": "csv"})
+    body = b"".join(response.streaming_content).decode()
+    assert "Laserfiche" in body and "Town clerk vault" not in body
+    response = client_for("bob").get(reverse("taxonomy:areas"), {"q": "clerk vault"})
+    assert response.context["table"].paginator.count == 1
+
+
 def test_try_a_term(world, client_for):
     response = client_for("bob").get(reverse("taxonomy:areas"), {"term": "Laserfische"})
     assert response.context["tried"].area == area("edms-records")

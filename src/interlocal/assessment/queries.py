@@ -10,7 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
 
 from interlocal.assessment.models import (
@@ -28,11 +28,13 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
     from interlocal.accounts.models import User
+    from interlocal.tenancy.models import Consortium
 
     AnyUser = User | AnonymousUser
 
 __all__ = [
     "SectionProgress",
+    "answer_values",
     "answers_by_question",
     "campaign_status_counts",
     "get_campaign_for_user",
@@ -41,8 +43,14 @@ __all__ = [
     "get_section_for_user",
     "get_template_for_user",
     "get_version_for_user",
+    "open_campaign_count",
+    "response_counts",
+    "section_answered_count",
     "section_matrix",
     "section_progress",
+    "templates_for_list",
+    "version_campaign_count",
+    "version_campaigns",
     "version_sections",
 ]
 
@@ -197,3 +205,84 @@ def open_responses_for(user: AnyUser) -> QuerySet[Response]:
 def participation_filter(user: AnyUser) -> Q:
     """Campaigns where `user` answers for a member (used to narrow lists for member staff)."""
     return Q(pk__in=Response.objects.visible_to(user).values("campaign_id"))
+
+
+def answer_values(user: AnyUser, response: Response) -> list[tuple[Any, ...]]:
+    """A response's answers as (question code, kind, num, text, date, choices), in question order."""
+    rows = Answer.objects.visible_to(user).filter(response=response)
+    return list(
+        rows.values_list("question__code", "question__kind", "num", "text", "date", "choices").order_by(
+            "question__section__order", "question__order"
+        )
+    )
+
+
+def section_answered_count(user: AnyUser, response: Response, section: Section) -> int:
+    """How many of `section`'s questions `response` has answered."""
+    return Answer.objects.visible_to(user).filter(response=response, question__section=section).count()
+
+
+def response_counts(user: AnyUser, campaign: Campaign) -> dict[str, int]:
+    """`campaign`'s responses per status and in total ("total"); zeros if `user` may not see it.
+
+    Counted over all its members: how far a campaign has got is shown to everyone who reads it.
+    """
+    counts = campaign_status_counts(Campaign.objects.visible_to(user).filter(pk=campaign.pk))
+    return counts.get(campaign.pk, dict.fromkeys([*Response.Status.values, "total"], 0))
+
+
+def open_campaign_count(user: AnyUser, consortium: Consortium) -> int:
+    """How many of `consortium`'s campaigns `user` may see are open."""
+    return (
+        Campaign.objects.visible_to(user).filter(consortium=consortium, status=Campaign.Status.OPEN).count()
+    )
+
+
+def _latest_version(user: AnyUser, field: str) -> Subquery:
+    versions = TemplateVersion.objects.visible_to(user).filter(template=OuterRef("pk")).order_by("-number")
+    return Subquery(versions.values(field)[:1], output_field=IntegerField())
+
+
+def templates_for_list(user: AnyUser, consortium: Consortium) -> QuerySet[Template]:
+    """The standard templates and `consortium`'s own that `user` may see, each with its latest
+    version's number, id and question count, and how many campaigns use it (two queries a page).
+
+    The campaigns are counted over every consortium, as the template's versions show them.
+    """
+    latest_questions = Subquery(
+        Question.objects.filter(version_id=OuterRef("latest_id"))
+        .order_by()
+        .values("version_id")
+        .annotate(n=Count("pk"))
+        .values("n")[:1],
+        output_field=IntegerField(),
+    )
+    campaigns = Subquery(
+        Campaign.objects.filter(template_version__template=OuterRef("pk"))
+        .order_by()
+        .values("template_version__template")
+        .annotate(n=Count("pk"))
+        .values("n")[:1],
+        output_field=IntegerField(),
+    )
+    # Counts come from subqueries so that the page costs two queries whatever its length.
+    return (
+        Template.objects.visible_to(user)
+        .filter(Q(consortium__isnull=True) | Q(consortium=consortium))
+        .select_related("consortium")
+        .annotate(latest_number=_latest_version(user, "number"), latest_id=_latest_version(user, "pk"))
+        .annotate(question_count=latest_questions, campaign_count=campaigns)
+    )
+
+
+def version_campaign_count(user: AnyUser, version: TemplateVersion) -> int:
+    """How many campaigns `user` may see use `version` (for a consortium's own template: all of them)."""
+    return Campaign.objects.visible_to(user).filter(template_version=version).count()
+
+
+def version_campaigns(user: AnyUser, version: TemplateVersion | None) -> QuerySet[Campaign]:
+    """The campaigns `user` may see that use `version`, newest first (none without a version)."""
+    campaigns = Campaign.objects.visible_to(user)
+    if version is None:
+        return campaigns.none()
+    return campaigns.filter(template_version=version).order_by("-opens_at")

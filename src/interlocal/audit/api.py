@@ -12,6 +12,7 @@ from ninja.pagination import paginate
 from pydantic import AwareDatetime, field_validator
 
 from interlocal.audit.models import AuditEvent
+from interlocal.audit.queries import is_audit_reader
 from interlocal.core.api import (
     CappedLimitOffset,
     IdFilter,
@@ -21,8 +22,6 @@ from interlocal.core.api import (
     optional,
     request_user,
 )
-from interlocal.tenancy.roles import Role
-from interlocal.tenancy.scoping import grants_for
 
 __all__ = ["router"]
 
@@ -77,7 +76,7 @@ class AuditFilter(Schema):
 @paginate(CappedLimitOffset)
 def audit_events_list(request: HttpRequest, filters: Query[AuditFilter]) -> object:
     """The audit trail of the consortia you administer, newest first. Others get 403."""
-    if not grants_for(request_user(request)).consortia_wide(frozenset({Role.CONSORTIUM_ADMIN})):
+    if not is_audit_reader(request_user(request)):
         raise PermissionDenied(_("Only consortium admins may read the audit trail."))
     # The output uses ids and the labels recorded at the time, so no related rows are loaded.
     qs = AuditEvent.objects.visible_to(request_user(request))

@@ -9,7 +9,8 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from interlocal.audit.models import AuditEvent
-from interlocal.tenancy.scoping import get_for_user
+from interlocal.tenancy.roles import Role
+from interlocal.tenancy.scoping import get_for_user, holds_any_role
 
 __all__ = ["admin_consortium_ids", "filter_events", "get_event_for_user", "is_audit_reader"]
 
@@ -19,7 +20,6 @@ def admin_consortium_ids(user: Any) -> list[int]:
     if user is None or not user.is_authenticated or not user.is_active:
         return []
     from interlocal.tenancy.models import Membership
-    from interlocal.tenancy.roles import Role
 
     return list(
         Membership.objects.filter(user=user, role=Role.CONSORTIUM_ADMIN, consortium__is_active=True)
@@ -29,8 +29,12 @@ def admin_consortium_ids(user: Any) -> list[int]:
 
 
 def is_audit_reader(user: Any) -> bool:
-    """Whether `user` may open the audit pages at all (a consortium admin somewhere)."""
-    return bool(admin_consortium_ids(user))
+    """Whether `user` may read the audit trail at all (a consortium admin somewhere).
+
+    From the person's grants (resolved once per request): consortium admins hold the role for
+    the consortium as a whole, in active consortia only, as `admin_consortium_ids` counts them.
+    """
+    return holds_any_role(user, frozenset({Role.CONSORTIUM_ADMIN}))
 
 
 def get_event_for_user(user: Any, pk: int) -> AuditEvent:

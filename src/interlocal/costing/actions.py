@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -25,6 +26,7 @@ __all__ = [
     "PARTICIPANT_FIELDS",
     "SCENARIO_FIELDS",
     "can_enter_for",
+    "participant_to_enter",
     "do_choose_rule",
     "do_copy_scenario",
     "do_create_cost_model",
@@ -92,6 +94,21 @@ def can_enter_for(user: Any, scenario: Scenario, member: Member) -> bool:
     if is_council_of(user, consortium_id):
         return True
     return (consortium_id, member.pk) in grants_for(user).pairs(MEMBER_WRITE_ROLES)
+
+
+def participant_to_enter(user: Any, scenario: Scenario, member: Member) -> ScenarioParticipant | None:
+    """`member`'s inputs in `scenario` (None before its first figures) when `user` may enter them.
+
+    Otherwise PermissionDenied, or Http404 when the inputs exist and `user` may not even read
+    them (another member's, asked by a member's people).
+    """
+    rows = ScenarioParticipant.objects.filter(scenario=scenario, member=member)
+    if can_enter_for(user, scenario, member):
+        # Whoever may enter a member's figures may change its row (Tenancy council_writes).
+        return rows.writable_by(user).first()  # type: ignore[no-any-return]
+    if rows.exists() and not rows.visible_to(user).exists():
+        raise Http404
+    raise PermissionDenied(_("You may only enter your own member's figures."))
 
 
 def _require_draft(scenario: Scenario) -> None:

@@ -31,6 +31,7 @@ from interlocal.costing.queries import (
     disclosure_for,
     get_cost_model_for_user,
     get_scenario_for_user,
+    participants_of,
 )
 from interlocal.tenancy.models import Member
 
@@ -278,7 +279,7 @@ def costing_participants_list(request: HttpRequest, scenario_id: IdParam) -> lis
     """Every participant; confidential figures only for the council, your own member and named members."""
     user = request_user(request)
     scenario = get_scenario_for_user(user, scenario_id)
-    rows = list(ScenarioParticipant.objects.of_scenario(scenario).order_by("member__name"))
+    rows = participants_of(user, scenario)
     disclosure = disclosure_for(user, scenario, rows)
     return [_participant_out(p, disclosure.shows(p.member_id)) for p in rows]
 
@@ -315,7 +316,7 @@ def costing_scenarios_results(request: HttpRequest, scenario_id: IdParam) -> dic
     """Savings (likely and simulated, when publishable to you), every rule's allocation and core check."""
     user = request_user(request)
     scenario = get_scenario_for_user(user, scenario_id)
-    rows = list(ScenarioParticipant.objects.of_scenario(scenario))
+    rows = participants_of(user, scenario)
     disclosure = disclosure_for(user, scenario, rows)
     result = analyse(scenario)
     savings: dict[str, Any] = {

@@ -25,6 +25,7 @@ __all__ = [
     "get_participant_for_user",
     "get_scenario_for_user",
     "is_council_of",
+    "participants_of",
 ]
 
 
@@ -47,6 +48,22 @@ def get_participant_for_user(user: Any, pk: int, *, write: bool = False) -> Scen
         "member", "scenario", "scenario__cost_model", "scenario__cost_model__consortium"
     )
     return get_for_user(qs, user, write=write, pk=pk)
+
+
+def participants_of(user: Any, scenario: Scenario) -> list[ScenarioParticipant]:
+    """Every member's inputs in `scenario`, by member name, if `user` may see the scenario; else [].
+
+    All the rows, not only those `visible_to(user)`: a scenario is shared by its members, and
+    which confidential figures a person sees of them is decided afterwards by `disclosure_for`
+    (named, own, and only aggregates of the rest). Callers show figures through it.
+    """
+    # The scenario's own scoping, inside the same query: a scenario got elsewhere reads nothing.
+    visible = Scenario.objects.visible_to(user).filter(pk=scenario.pk)
+    return list(
+        ScenarioParticipant.objects.of_scenario(scenario)
+        .filter(scenario__in=visible)
+        .order_by("member__name")
+    )
 
 
 def is_council_of(user: Any, consortium_id: int) -> bool:

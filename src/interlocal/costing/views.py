@@ -35,6 +35,7 @@ from interlocal.costing.actions import (
     do_save_participant,
     do_update_cost_model,
     do_update_scenario,
+    participant_to_enter,
 )
 from interlocal.costing.analysis import Analysis, analyse, uncertainty
 from interlocal.costing.forms import (
@@ -53,6 +54,7 @@ from interlocal.costing.queries import (
     get_cost_model_for_user,
     get_scenario_for_user,
     is_council_of,
+    participants_of,
 )
 from interlocal.tenancy.models import Member
 from interlocal.tenancy.queries import get_consortium_for_user
@@ -172,7 +174,10 @@ def cost_model_edit(request: HttpRequest, pk: int) -> HttpResponse:
     model = get_cost_model_for_user(request.user, pk)
     _require_council(request, model.consortium_id)
     form = CostModelForm(
-        request.POST or None, instance=CostModel.objects.get(pk=model.pk), consortium=model.consortium
+        request.POST or None,
+        # A copy of its own: the page keeps showing `model` as saved while the form changes this one.
+        instance=get_cost_model_for_user(request.user, pk),
+        consortium=model.consortium,
     )
     if request.method == "POST" and form.is_valid():
         changes = {name: form.cleaned_data[name] for name in form.changed_data}
@@ -200,17 +205,11 @@ def _reference(scenario: Scenario, analysis: Analysis) -> Any:
     return analysis.rule(scenario.rule or "shapley")
 
 
-def _participants(scenario: Scenario) -> list[ScenarioParticipant]:
-    # Every participant is read here and disclosed per viewer below: the page shows named and
-    # own figures, and only aggregates of the rest (queries.disclosure_for).
-    return list(ScenarioParticipant.objects.of_scenario(scenario).order_by("member__name"))
-
-
 def scenario_context(
     request: HttpRequest, scenario: Scenario, *, with_uncertainty: bool = True
 ) -> dict[str, Any]:
     """Everything the scenario page (and its PDF) shows, disclosed for this viewer."""
-    participants = _participants(scenario)
+    participants = participants_of(request.user, scenario)
     disclosure = disclosure_for(request.user, scenario, participants)
     analysis = analyse(scenario, participants)
     reference = _reference(scenario, analysis)
@@ -297,7 +296,7 @@ def scenario_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """Change the shared parameters of a scenario (the council)."""
     scenario = get_scenario_for_user(request.user, pk)
     _require_council(request, scenario.cost_model.consortium_id)
-    form = ScenarioForm(request.POST or None, instance=Scenario.objects.get(pk=scenario.pk))
+    form = ScenarioForm(request.POST or None, instance=get_scenario_for_user(request.user, pk))
     if request.method == "POST" and form.is_valid():
         changes = {name: form.cleaned_data[name] for name in form.changed_data}
         fresh = get_scenario_for_user(request.user, pk, write=True)
@@ -326,7 +325,9 @@ def participant_add(request: HttpRequest, pk: int) -> HttpResponse:
     if member_pk.isdigit():
         return redirect("costing:participant_edit", pk=scenario.pk, member_pk=int(member_pk))
     addable = [
-        m for m in _addable(scenario, _participants(scenario)) if can_enter_for(request.user, scenario, m)
+        m
+        for m in _addable(scenario, participants_of(request.user, scenario))
+        if can_enter_for(request.user, scenario, m)
     ]
     return render(request, "costing/participant_add.html", {"scenario": scenario, "addable": addable})
 
@@ -342,14 +343,7 @@ def participant_edit(request: HttpRequest, pk: int, member_pk: int) -> HttpRespo
         ),
         pk=member_pk,
     )
-    row = ScenarioParticipant.objects.filter(scenario=scenario, member=member).first()
-    if not can_enter_for(request.user, scenario, member):
-        if (
-            row is not None
-            and not ScenarioParticipant.objects.visible_to(request.user).filter(pk=row.pk).exists()
-        ):
-            raise Http404
-        raise PermissionDenied(_g("You may only enter your own member's figures."))
+    row = participant_to_enter(request.user, scenario, member)
     form = ParticipantForm(request.POST or None, instance=row)
     if request.method == "POST" and form.is_valid():
         fields = {name: form.cleaned_data[name] for name in ParticipantForm.Meta.fields}
@@ -452,7 +446,7 @@ def scenario_template(request: HttpRequest, pk: int) -> HttpResponse:
 
 def comparison_context(request: HttpRequest, scenario: Scenario) -> dict[str, Any]:
     """Every rule side by side per member, with the stability check of each rule."""
-    participants = _participants(scenario)
+    participants = participants_of(request.user, scenario)
     disclosure = disclosure_for(request.user, scenario, participants)
     analysis = analyse(scenario, participants)
     computed = [r for r in analysis.rules if r.amounts is not None]
@@ -579,7 +573,7 @@ def scenario_copy(request: HttpRequest, pk: int) -> HttpResponse:
     """A new version or a what-if copy: drop members, change β, price or platform."""
     scenario = get_scenario_for_user(request.user, pk)
     _require_council(request, scenario.cost_model.consortium_id)
-    members = [(p.member_id, p.member.name) for p in _participants(scenario)]
+    members = [(p.member_id, p.member.name) for p in participants_of(request.user, scenario)]
     form = CopyScenarioForm(request.POST or None, members=members)
     if request.method == "POST" and form.is_valid():
         try:
@@ -643,7 +637,13 @@ def scenario_diff(request: HttpRequest, pk: int) -> HttpResponse:
     }
     if other is not None:
         context.update(
-            exports.diff(request.user, scenario, _participants(scenario), other, _participants(other))
+            exports.diff(
+                request.user,
+                scenario,
+                participants_of(request.user, scenario),
+                other,
+                participants_of(request.user, other),
+            )
         )
     return render(request, "costing/diff.html", context)
 

@@ -38,13 +38,15 @@ from interlocal.taxonomy.actions import (
 )
 from interlocal.taxonomy.models import ServiceArea, Synonym, UnmatchedTerm
 from interlocal.taxonomy.queries import (
+    areas_for_consortium,
     can_manage_taxonomy,
+    can_read_catalogue,
+    can_record_terms,
     get_area_for_user,
     get_term_for_user,
+    match_term,
     matcher_for,
 )
-from interlocal.tenancy.roles import CONSORTIUM_READ_ROLES, CONSORTIUM_WRITE_ROLES, MEMBER_WRITE_ROLES
-from interlocal.tenancy.scoping import grants_for
 
 __all__ = ["router"]
 
@@ -285,12 +287,14 @@ def taxonomy_areas_get(
     """One area you may read, with its synonyms; 404 for any other."""
     user = request_user(request)
     area = get_area_for_user(user, pk=area_id)
-    return _with_synonyms(ServiceArea.objects.filter(pk=area.pk), request, include.consortium).get()
+    return _with_synonyms(
+        ServiceArea.objects.visible_to(user).filter(pk=area.pk), request, include.consortium
+    ).get()
 
 
 def _readable_consortium(request: HttpRequest, consortium_id: int) -> int:
     """`consortium_id` if the person holds a non-vendor role there; else 404 (as for a missing one)."""
-    if consortium_id not in grants_for(request_user(request)).consortia(CONSORTIUM_READ_ROLES):
+    if not can_read_catalogue(request_user(request), consortium_id):
         raise Http404
     return consortium_id
 
@@ -309,13 +313,11 @@ def taxonomy_match(request: HttpRequest, consortium_id: IdParam, payload: MatchI
     """
     user = request_user(request)
     _readable_consortium(request, consortium_id)
-    if payload.record:
-        writers = grants_for(user)
-        if consortium_id not in writers.consortia(CONSORTIUM_WRITE_ROLES | MEMBER_WRITE_ROLES):
-            raise PermissionDenied("Recording terms needs a role that writes in this consortium.")
+    if payload.record and not can_record_terms(user, consortium_id):
+        raise PermissionDenied("Recording terms needs a role that writes in this consortium.")
     matcher = matcher_for(consortium_id)
-    result = matcher.match(payload.text)
-    area = ServiceArea.objects.get(pk=result.area) if result.area is not None else None  # type: ignore[misc]
+    found = match_term(consortium_id, payload.text, matcher=matcher)
+    result, area = found.match, found.area
     queued = False
     if area is None and payload.record and result.normalized:
         do_resolve_term(consortium_id, payload.text, source=payload.source, actor=user, matcher=matcher)
@@ -369,7 +371,7 @@ def taxonomy_terms_resolve(request: HttpRequest, term_id: IdParam, payload: Reso
         if payload.area is None:
             raise ValidationError({"area": ["Give the id of the area to map the term to."]})
         try:
-            area = ServiceArea.objects.for_consortium(term.consortium_id).get(pk=payload.area)
+            area = areas_for_consortium(user, term.consortium_id).get(pk=payload.area)
         except ServiceArea.DoesNotExist:
             raise ValidationError(
                 {"area": ["No active area with this id in the consortium's catalogue."]}

@@ -11,9 +11,10 @@ def _signed_in(request: HttpRequest) -> bool:
 
 def _reads_queue(request: HttpRequest) -> bool:
     """The review queue is for the consortium-wide roles: admins, staff and observers."""
-    from interlocal.taxonomy.views import _can_read_queue
+    from interlocal.taxonomy.queries import can_read_queue
+    from interlocal.taxonomy.views import _consortium_id
 
-    return _signed_in(request) and _can_read_queue(request)
+    return _signed_in(request) and can_read_queue(request.user, _consortium_id(request))
 
 
 class TaxonomyConfig(AppConfig):

@@ -15,12 +15,16 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from django.db.models import Q
+
 from interlocal.taxonomy.models import ServiceArea, Synonym, UnmatchedTerm
 from interlocal.taxonomy.querysets import QUEUE_READ_ROLES
-from interlocal.tenancy.scoping import get_for_user, is_council
+from interlocal.tenancy.roles import CONSORTIUM_READ_ROLES, CONSORTIUM_WRITE_ROLES, MEMBER_WRITE_ROLES
+from interlocal.tenancy.scoping import get_for_user, grants_for, is_council
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
+    from django.db.models import QuerySet
 
     from interlocal.accounts.models import User
     from interlocal.taxonomy.matching import Match, Matcher
@@ -29,13 +33,18 @@ if TYPE_CHECKING:
 __all__ = [
     "QUEUE_READ_ROLES",
     "TermMatch",
+    "areas_for_consortium",
     "can_manage_taxonomy",
+    "can_read_catalogue",
+    "can_read_queue",
+    "can_record_terms",
     "get_area_for_user",
     "get_synonym_for_user",
     "get_term_for_user",
     "match_term",
     "matcher_for",
     "queue_count",
+    "synonyms_for_consortium",
 ]
 
 
@@ -44,6 +53,36 @@ def can_manage_taxonomy(user: User | AnonymousUser | None, consortium: Consortiu
     if consortium is None:
         return False
     return is_council(user, consortium if isinstance(consortium, int) else consortium.pk)
+
+
+def can_read_catalogue(user: User | AnonymousUser | None, consortium_id: int) -> bool:
+    """Whether `user` may use `consortium_id`'s catalogue (match terms against it): a non-vendor role there."""
+    return consortium_id in grants_for(user).consortia(CONSORTIUM_READ_ROLES)
+
+
+def can_record_terms(user: User | AnonymousUser | None, consortium_id: int) -> bool:
+    """Whether `user` may add terms to `consortium_id`'s review queue: a role that writes there
+    (the council, or a member's admins and staff; observers may not)."""
+    return consortium_id in grants_for(user).consortia(CONSORTIUM_WRITE_ROLES | MEMBER_WRITE_ROLES)
+
+
+def can_read_queue(user: User | AnonymousUser | None, consortium_id: int | None) -> bool:
+    """Whether `user` may read `consortium_id`'s review queue (admins, staff, consortium-wide observers)."""
+    return consortium_id is not None and consortium_id in grants_for(user).consortia_wide(QUEUE_READ_ROLES)
+
+
+def areas_for_consortium(user: User | AnonymousUser | None, consortium_id: int) -> QuerySet[ServiceArea]:
+    """The active areas `consortium_id` uses (standard plus its own) that `user` may read, in catalogue order."""
+    return ServiceArea.objects.visible_to(user).for_consortium(consortium_id)  # type: ignore[attr-defined,no-any-return]
+
+
+def synonyms_for_consortium(
+    user: User | AnonymousUser | None, consortium_id: int | None
+) -> QuerySet[Synonym]:
+    """The standard synonyms plus `consortium_id`'s own, of those `user` may read."""
+    return Synonym.objects.visible_to(user).filter(  # type: ignore[no-any-return]
+        Q(consortium__isnull=True) | Q(consortium_id=consortium_id)
+    )
 
 
 def get_area_for_user(

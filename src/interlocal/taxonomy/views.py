@@ -38,16 +38,17 @@ from interlocal.taxonomy.forms import AreaForm, MapTermForm, NewAreaForTermForm,
 from interlocal.taxonomy.matching import Matcher
 from interlocal.taxonomy.models import ServiceArea, Synonym, UnmatchedTerm
 from interlocal.taxonomy.queries import (
-    QUEUE_READ_ROLES,
+    areas_for_consortium,
     can_manage_taxonomy,
+    can_read_queue,
     get_area_for_user,
     get_synonym_for_user,
     get_term_for_user,
     match_term,
     matcher_for,
     queue_count,
+    synonyms_for_consortium,
 )
-from interlocal.tenancy.scoping import grants_for
 
 if TYPE_CHECKING:
     from interlocal.accounts.models import User
@@ -75,13 +76,6 @@ def _consortium_id(request: HttpRequest) -> int | None:
 def _actor(request: HttpRequest) -> User:
     """The signed-in person (views that call this are behind login_required)."""
     return cast("User", request.user)
-
-
-def _can_read_queue(request: HttpRequest) -> bool:
-    consortium_id = _consortium_id(request)
-    return consortium_id is not None and consortium_id in grants_for(request.user).consortia_wide(
-        QUEUE_READ_ROLES
-    )
 
 
 def _require_manage(request: HttpRequest, consortium_id: int | None) -> int:
@@ -166,8 +160,8 @@ class AreaTable(Table):
         if not self.sort:
             qs = qs.order_by("sort_order", "name", "pk")
         if search:
-            synonyms = Synonym.objects.filter(area=OuterRef("pk"), text__icontains=search).filter(
-                Q(consortium__isnull=True) | Q(consortium_id=_consortium_id(self.request))
+            synonyms = synonyms_for_consortium(self.request.user, _consortium_id(self.request)).filter(
+                area=OuterRef("pk"), text__icontains=search
             )
             qs = qs.filter(
                 Q(name__icontains=search)
@@ -186,8 +180,7 @@ def _areas_for_page(request: HttpRequest) -> QuerySet[ServiceArea]:
     qs = ServiceArea.objects.visible_to(request.user).filter(
         Q(consortium__isnull=True) | Q(consortium_id=consortium_id)
     )
-    shown = Synonym.objects.filter(Q(consortium__isnull=True) | Q(consortium_id=consortium_id))
-    shown = shown.order_by(Lower("text"))
+    shown = synonyms_for_consortium(request.user, consortium_id).order_by(Lower("text"))
     # One query for all synonyms of the page's areas (not one per row).
     return qs.annotate(
         origin=Case(When(consortium__isnull=True, then=Value("standard")), default=Value("own"))
@@ -381,7 +374,7 @@ def _queue_table(matcher: Matcher, names: dict[int, str]) -> type[Table]:
 def term_queue(request: HttpRequest) -> HttpResponse:
     """Terms that matched no area, most frequent first; staff map or ignore each one once."""
     consortium_id = _consortium_id(request)
-    if consortium_id is None or not _can_read_queue(request):
+    if consortium_id is None or not can_read_queue(request.user, consortium_id):
         raise PermissionDenied(_g("The review queue is for your consortium's admins, staff and observers."))
     if "status" not in request.GET:
         # Waiting terms by default; "All" (an empty status) shows every term.
@@ -389,7 +382,7 @@ def term_queue(request: HttpRequest) -> HttpResponse:
         query["status"] = STATUS_DEFAULT
         request.GET = query  # type: ignore[assignment]
     matcher = matcher_for(consortium_id)
-    names = dict(ServiceArea.objects.for_consortium(consortium_id).values_list("pk", "name"))
+    names = dict(areas_for_consortium(request.user, consortium_id).values_list("pk", "name"))
     # select_related: the "mapped to" column reads the area's name.
     terms = (
         UnmatchedTerm.objects.visible_to(request.user)
@@ -412,7 +405,7 @@ def term_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One queued term: where it came from, the best guesses, and map / new area / ignore / reopen."""
     term = get_term_for_user(request.user, pk=pk)
     can_manage = can_manage_taxonomy(request.user, term.consortium_id)
-    areas = ServiceArea.objects.for_consortium(term.consortium_id)
+    areas = areas_for_consortium(request.user, term.consortium_id)
     map_form = MapTermForm(areas=areas)
     new_form = NewAreaForTermForm(initial={"name": term.text})
     if request.method == "POST":

@@ -30,6 +30,7 @@ from interlocal.assessment.actions import (
 )
 from interlocal.assessment.models import Answer, Campaign, Question, Response, Template
 from interlocal.assessment.queries import (
+    answer_values,
     get_campaign_for_user,
     get_response_for_user,
     get_template_for_user,
@@ -318,7 +319,8 @@ def _answer_value(kind: str, answer: Answer) -> Any:
     return answer.num
 
 
-def _response_out(response: Response, *, answers: bool = False) -> dict[str, Any]:
+def _response_out(user: Any, response: Response) -> dict[str, Any]:
+    """A response with its answers by question code (those `user` may read: all of a response they see)."""
     out: dict[str, Any] = {
         "id": response.pk,
         "campaign_id": response.campaign_id,
@@ -331,16 +333,10 @@ def _response_out(response: Response, *, answers: bool = False) -> dict[str, Any
         "reopened_at": response.reopened_at,
         "updated_at": response.updated_at,
     }
-    if answers:
-        rows = Answer.objects.filter(response=response).values_list(
-            "question__code", "question__kind", "num", "text", "date", "choices"
-        )
-        out["answers"] = {
-            code: _answer_value(kind, Answer(num=num, text=text, date=date, choices=choices))
-            for code, kind, num, text, date, choices in rows.order_by(
-                "question__section__order", "question__order"
-            )
-        }
+    out["answers"] = {
+        code: _answer_value(kind, Answer(num=num, text=text, date=date, choices=choices))
+        for code, kind, num, text, date, choices in answer_values(user, response)
+    }
     return out
 
 
@@ -481,7 +477,7 @@ def campaigns_get(request: HttpRequest, campaign_id: IdParam) -> Campaign:
     campaign = get_campaign_for_user(user, campaign_id)
     if campaign.status == Campaign.Status.DRAFT and not is_council_of(user, campaign.consortium_id):
         raise HttpError(404, "Not found.")
-    return _with_counts(Campaign.objects.filter(pk=campaign.pk)).get()
+    return _with_counts(Campaign.objects.visible_to(user).filter(pk=campaign.pk)).get()
 
 
 @router.post(
@@ -527,7 +523,7 @@ def campaigns_create(request: HttpRequest, payload: CampaignIn) -> Any:
             errors = [{"loc": ["body", f], "msg": m} for f, msgs in exc.message_dict.items() for m in msgs]
             raise _ErrorWithBody(422, "The request is not valid.", errors) from exc
         raise _ErrorWithBody(422, " ".join(exc.messages), []) from exc
-    return Status(201, _with_counts(Campaign.objects.filter(pk=campaign.pk)).get())
+    return Status(201, _with_counts(Campaign.objects.visible_to(user).filter(pk=campaign.pk)).get())
 
 
 @router.get(
@@ -557,7 +553,8 @@ def responses_list(request: HttpRequest, filters: Query[ResponseFilter]) -> obje
 )
 def responses_get(request: HttpRequest, response_id: IdParam) -> dict[str, Any]:
     """One response with its answers by question code; 404 unless it is your member's (or you run the campaign)."""
-    return _response_out(get_response_for_user(request_user(request), response_id), answers=True)
+    user = request_user(request)
+    return _response_out(user, get_response_for_user(user, response_id))
 
 
 @router.put(
@@ -587,7 +584,7 @@ def responses_put_answers(request: HttpRequest, response_id: IdParam, payload: A
             ) from exc
         _answer_errors(exc)
     response.refresh_from_db()
-    return _response_out(response, answers=True)
+    return _response_out(user, response)
 
 
 @router.post(

@@ -31,8 +31,8 @@ from interlocal.assessment.actions import do_update_campaign, is_council_of
 from interlocal.assessment.analytics import QUADRANT_HELP, QUADRANT_LABELS, CampaignAnalytics
 from interlocal.assessment.engine import DIMENSIONS, scoring_explanation
 from interlocal.assessment.engine.charts import benchmark_spec, benchmark_svg, matrix_spec, matrix_svg
-from interlocal.assessment.models import Campaign, PeerGroup, Question, Response
-from interlocal.assessment.queries import get_campaign_for_user
+from interlocal.assessment.models import Campaign, PeerGroup, Question
+from interlocal.assessment.queries import get_campaign_for_user, response_counts
 from interlocal.core.tables import Column, Table
 from interlocal.tenancy.models import Consortium, Member
 from interlocal.tenancy.queries import get_consortium_for_user
@@ -361,7 +361,7 @@ def _report_context(request: HttpRequest, campaign: Campaign) -> dict[str, Any]:
         (r for r in ca.area_rows(0) if r["dimension"] == "pressing" and r["published"]),
         key=lambda r: -(r["mean"] or 0),
     )[:5]
-    invited = Response.objects.filter(campaign=campaign).count()
+    invited = response_counts(request.user, campaign)["total"]
     return {
         **ctx,
         "rows": rows,

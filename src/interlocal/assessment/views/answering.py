@@ -35,6 +35,7 @@ from interlocal.assessment.models import Answer, Campaign, Question, Response
 from interlocal.assessment.queries import (
     answers_by_question,
     get_response_for_user,
+    section_answered_count,
     section_progress,
     version_sections,
 )
@@ -252,9 +253,7 @@ def _autosave_fragment(
     section_answered = section_total = 0
     if question is not None:
         section_total = question.section.questions.count()
-        section_answered = Answer.objects.filter(
-            response=response, question__section=question.section
-        ).count()
+        section_answered = section_answered_count(request.user, response, question.section)
     total = Question.objects.filter(version_id=response.campaign.template_version_id).count()
     context = {
         "response": response,

@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -27,7 +27,9 @@ from interlocal.assessment.forms import CampaignCreateForm, CampaignEditForm
 from interlocal.assessment.models import Campaign, Response, TemplateVersion
 from interlocal.assessment.queries import (
     get_campaign_for_user,
+    open_campaign_count,
     open_responses_for,
+    response_counts,
     section_matrix,
     version_sections,
 )
@@ -201,10 +203,8 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if campaign.status == Campaign.Status.DRAFT and not council:
         raise PermissionDenied(_g("This campaign is still a draft."))
     own = list(Response.objects.visible_to(request.user).filter(campaign=campaign).select_related("member"))
-    counts = dict(
-        Response.objects.filter(campaign=campaign).values_list("status").annotate(n=Count("pk")).order_by()
-    )
-    total = sum(counts.values())
+    counts = response_counts(request.user, campaign)
+    total = counts["total"]
     context = {
         "campaign": campaign,
         "is_council": council,
@@ -434,16 +434,5 @@ def open_responses_card(request: HttpRequest) -> dict[str, Any] | None:
     council = is_council_of(request.user, tenant.consortium.pk)
     if not responses and not council:
         return None
-    open_campaigns = (
-        Campaign.objects.visible_to(request.user)
-        .filter(consortium=tenant.consortium, status=Campaign.Status.OPEN)
-        .annotate(
-            pending=Exists(
-                Response.objects.filter(campaign=OuterRef("pk")).exclude(status=Response.Status.SUBMITTED)
-            )
-        )
-        .count()
-        if council
-        else 0
-    )
+    open_campaigns = open_campaign_count(request.user, tenant.consortium) if council else 0
     return {"responses": responses, "is_council": council, "open_campaigns": open_campaigns}

@@ -11,7 +11,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
+from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -31,11 +31,14 @@ from interlocal.assessment.actions import (
     latest_version,
 )
 from interlocal.assessment.forms import QuestionForm, SectionForm, TemplateCreateForm, TemplateForm
-from interlocal.assessment.models import Campaign, Question, Section, Template, TemplateVersion
+from interlocal.assessment.models import Question, Section, Template, TemplateVersion
 from interlocal.assessment.queries import (
     get_question_for_user,
     get_section_for_user,
     get_template_for_user,
+    templates_for_list,
+    version_campaign_count,
+    version_campaigns,
     version_sections,
 )
 from interlocal.assessment.views.common import (
@@ -105,43 +108,12 @@ class TemplateTable(Table):
         return qs
 
 
-def _latest_version_subquery(field: str) -> Subquery:
-    return Subquery(
-        TemplateVersion.objects.filter(template=OuterRef("pk")).order_by("-number").values(field)[:1],
-        output_field=IntegerField(),
-    )
-
-
 @login_required
 def template_list(request: HttpRequest) -> HttpResponse:
     """The standard template and the consortium's own, with versions and use."""
     deny_vendors(request)
     consortium = current_consortium(request)
-    latest_questions = Subquery(
-        Question.objects.filter(version_id=OuterRef("latest_id"))
-        .order_by()
-        .values("version_id")
-        .annotate(n=Count("pk"))
-        .values("n")[:1],
-        output_field=IntegerField(),
-    )
-    campaigns = Subquery(
-        Campaign.objects.filter(template_version__template=OuterRef("pk"))
-        .order_by()
-        .values("template_version__template")
-        .annotate(n=Count("pk"))
-        .values("n")[:1],
-        output_field=IntegerField(),
-    )
-    # Counts come from subqueries so that the page costs two queries whatever its length.
-    templates = (
-        Template.objects.visible_to(request.user)
-        .filter(Q(consortium__isnull=True) | Q(consortium=consortium))
-        .select_related("consortium")
-        .annotate(latest_number=_latest_version_subquery("number"), latest_id=_latest_version_subquery("pk"))
-        .annotate(question_count=latest_questions, campaign_count=campaigns)
-    )
-    return TemplateTable(request, templates).response(
+    return TemplateTable(request, templates_for_list(request.user, consortium)).response(
         "assessment/template_list.html",
         {"consortium": consortium, "is_council": is_council_of(request.user, consortium.pk)},
     )
@@ -173,11 +145,7 @@ def template_detail(request: HttpRequest, pk: int) -> HttpResponse:
     consortium = request.tenant.consortium  # type: ignore[attr-defined]
     can_edit = template.consortium_id is not None and is_council_of(request.user, template.consortium_id)
     can_copy = consortium is not None and is_council_of(request.user, consortium.pk)
-    campaigns = (
-        Campaign.objects.visible_to(request.user).filter(template_version=version).order_by("-opens_at")
-        if version
-        else Campaign.objects.none()
-    )
+    campaigns = version_campaigns(request.user, version)
     return render(
         request,
         "assessment/template_detail.html",
@@ -257,7 +225,7 @@ def template_edit(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("assessment:template_edit", pk=template.pk)
     version = latest_version(template)
     sections = version_sections(version) if version else []
-    used_by = Campaign.objects.filter(template_version=version).count() if version else 0
+    used_by = version_campaign_count(request.user, version) if version else 0
     return render(
         request,
         "assessment/template_edit.html",
