@@ -64,3 +64,22 @@ def test_drafts_are_the_councils_alone(world):
         assert list(Solicitation.objects.visible_to(person)) == [published]
         with pytest.raises(Exception, match="No"):
             get_solicitation_for_user(person, draft.pk)
+
+
+def test_the_rights_a_page_shows_are_the_ones_the_actions_enforce(world):
+    draft = make_solicitation(world.capitol, status=Solicitation.Status.DRAFT)
+    can = actions.solicitation_rights(world.sam, draft)
+    assert can.council and can.edit and can.publish and can.cancel and not can.addendum
+    assert not any(vars(actions.solicitation_rights(world.bob, draft)).values())
+    published = make_solicitation(world.capitol, reference_number="IFB-9")
+    can = actions.solicitation_rights(world.sam, published)
+    assert can.addendum and can.cancel and not can.edit and not can.publish
+
+    round_ = make_round(world.capitol, members=(world.avon,))
+    council = actions.round_rights(world.sam, round_, None, participant=False)
+    assert council.change and council.close and not council.open and not council.enter
+    member = actions.round_rights(world.bob, round_, world.avon, participant=True)
+    assert member.enter and not member.change and not member.join
+    # Canton was not invited, but the round is open to every member: Canton's people may join.
+    outsider = actions.round_rights(world.bob, round_, world.canton, participant=False)
+    assert not outsider.enter and not outsider.join  # bob is Avon's, not Canton's

@@ -28,6 +28,7 @@ from interlocal.procurement.actions.contracts import (
 )
 from interlocal.procurement.actions.demand import (
     ROUND_FIELDS,
+    RoundRights,
     do_add_demand_item,
     do_close_round,
     do_create_round,
@@ -39,6 +40,7 @@ from interlocal.procurement.actions.demand import (
     do_save_entry,
     do_update_round,
     entries_refused,
+    round_rights,
     send_cutoff_reminders,
 )
 from interlocal.procurement.actions.opening import (
@@ -51,6 +53,7 @@ from interlocal.procurement.actions.opening import (
 )
 from interlocal.procurement.actions.solicitations import (
     SOLICITATION_FIELDS,
+    SolicitationRights,
     do_acknowledge_addendum,
     do_add_criterion,
     do_add_solicitation_document,
@@ -67,6 +70,7 @@ from interlocal.procurement.actions.solicitations import (
     do_register_interest,
     do_update_solicitation,
     publication_problems,
+    solicitation_rights,
 )
 from interlocal.procurement.actions.vendors import (
     RESEND_EVERY,
@@ -89,7 +93,11 @@ __all__ = [
     "REMINDER_BEFORE",
     "RESEND_EVERY",
     "ROUND_FIELDS",
+    "RoundRights",
+    "round_rights",
     "SOLICITATION_FIELDS",
+    "SolicitationRights",
+    "solicitation_rights",
     "TOKEN_MAX_AGE",
     "TOKEN_SALT",
     "check_amount",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -21,7 +22,7 @@ from interlocal.procurement.models import (
     DemandRoundMember,
 )
 from interlocal.tenancy.models import ConsortiumMember
-from interlocal.tenancy.scoping import acts_for_member
+from interlocal.tenancy.scoping import acts_for_member, is_council
 
 if TYPE_CHECKING:
     from interlocal.accounts.models import User
@@ -40,6 +41,7 @@ from interlocal.procurement.actions.common import (
 
 __all__ = [
     "ROUND_FIELDS",
+    "RoundRights",
     "do_add_demand_item",
     "do_close_round",
     "do_create_round",
@@ -50,8 +52,48 @@ __all__ = [
     "do_open_round",
     "do_save_entry",
     "do_update_round",
+    "round_rights",
     "send_cutoff_reminders",
 ]
+
+
+@dataclass(frozen=True)
+class RoundRights:
+    """What one person, acting for `member` (or for nobody), may do with one round now.
+
+    The same predicates the `do_*` functions below enforce, so the round page shows exactly the
+    buttons that would succeed and its template never restates the state machine.
+    """
+
+    council: bool  # the consortium's admins and staff: every member's figures, the summaries
+    change: bool  # details, invitations, items (until closed)
+    open: bool
+    close: bool
+    issue_solicitation: bool  # once the round has opened
+    enter: bool  # the acting member's own demand, before the cut-off
+    join: bool  # an open round the acting member does not take part in yet
+    not_invited: bool  # an invited-only round the acting member was not invited to
+    entries_closed: bool  # the round opened, and the cut-off has passed or it was closed
+
+
+def round_rights(user: Any, round_: DemandRound, member: Member | None, *, participant: bool) -> RoundRights:
+    council = is_council(user, round_.consortium_id)
+    status = round_.status
+    writer = member is not None and acts_for_member(user, round_.consortium_id, member.pk)
+    refused = entries_refused(round_)
+    enter = writer and refused is None
+    outsider = status == DemandRound.Status.OPEN and member is not None and not participant
+    return RoundRights(
+        council=council,
+        change=council and status != DemandRound.Status.CLOSED,
+        open=council and status == DemandRound.Status.DRAFT,
+        close=council and status == DemandRound.Status.OPEN,
+        issue_solicitation=council and status != DemandRound.Status.DRAFT,
+        enter=enter,
+        join=outsider and enter and round_.invitation_mode == DemandRound.Invitation.OPEN,
+        not_invited=outsider and round_.invitation_mode == DemandRound.Invitation.INVITED,
+        entries_closed=refused is not None and status != DemandRound.Status.DRAFT,
+    )
 
 
 ROUND_FIELDS = ("title", "description", "category", "cut_off_at", "currency", "invitation_mode")

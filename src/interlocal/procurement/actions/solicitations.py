@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
@@ -39,9 +40,12 @@ if TYPE_CHECKING:
     from interlocal.tenancy.models import Consortium
 from interlocal.procurement.actions.common import _now, _site, check_quantity, next_number, require_council
 from interlocal.procurement.actions.demand import _check_classification
+from interlocal.tenancy.scoping import is_council
 
 __all__ = [
     "SOLICITATION_FIELDS",
+    "SolicitationRights",
+    "solicitation_rights",
     "do_acknowledge_addendum",
     "do_add_criterion",
     "do_add_solicitation_document",
@@ -165,6 +169,41 @@ def do_create_solicitation_from_round(
         after={**audit.snapshot(sol), "items": len(lines), "from_round": round_.pk},
     )
     return sol
+
+
+_CLOSED = frozenset({Solicitation.Status.CANCELLED, Solicitation.Status.AWARDED})
+
+
+@dataclass(frozen=True)
+class SolicitationRights:
+    """What one person may do with one solicitation now.
+
+    The same predicates the `do_*` functions below enforce, so pages show exactly the buttons that
+    would succeed and templates never restate the state machine.
+    """
+
+    council: bool  # the consortium's admins and staff: who asked, internal documents, answers
+    edit: bool  # details, items and criteria of a draft
+    publish: bool
+    attach: bool  # documents, until awarded or cancelled
+    addendum: bool  # only while published
+    cancel: bool  # until awarded or cancelled
+    answer: bool  # vendors' questions
+
+
+def solicitation_rights(user: Any, sol: Solicitation) -> SolicitationRights:
+    council = is_council(user, sol.consortium_id)
+    draft = sol.status == Solicitation.Status.DRAFT
+    open_ = sol.status not in _CLOSED
+    return SolicitationRights(
+        council=council,
+        edit=council and draft,
+        publish=council and draft,
+        attach=council and open_,
+        addendum=council and sol.status == Solicitation.Status.PUBLISHED,
+        cancel=council and open_,
+        answer=council,
+    )
 
 
 def _require_draft(sol: Solicitation) -> None:
@@ -312,7 +351,7 @@ def do_add_solicitation_document(
     require_council(acting_user, sol.consortium_id)
     from interlocal.core.files import do_store_file
 
-    if sol.status in {Solicitation.Status.CANCELLED, Solicitation.Status.AWARDED}:
+    if sol.status in _CLOSED:
         raise ValidationError(_("Documents can no longer be added to this solicitation."))
     stored = do_store_file(uploaded, consortium=sol.consortium, member=None, acting_user=acting_user)
     document = SolicitationDocument(
@@ -385,7 +424,7 @@ def do_cancel_solicitation(sol: Solicitation, *, acting_user: User, reason: str)
     """Cancel a solicitation before award, with a reason that is shown publicly."""
     require_council(acting_user, sol.consortium_id)
     sol = Solicitation.objects.select_for_update().get(pk=sol.pk)
-    if sol.status in {Solicitation.Status.AWARDED, Solicitation.Status.CANCELLED}:
+    if sol.status in _CLOSED:
         raise ValidationError(_("This solicitation can no longer be cancelled."))
     if not reason.strip():
         raise ValidationError({"reason": _("Give the reason for cancelling.")})

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
-from decimal import Context as DecimalContext
-from functools import partial
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -26,9 +24,6 @@ from django.db.models import (
 )
 from django.db.models.functions import ExtractYear
 from django.utils import timezone
-from django.utils.html import conditional_escape
-from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext
 
 from interlocal.lib.disclosure import publishable
 from interlocal.procurement.models import (
@@ -186,8 +181,8 @@ class TabulationView:
     places: int = 2  # the currency's decimals, for showing prices
 
     def rows(self) -> list[dict[str, Any]]:
-        """One row per item: its bids' cells in bid order and the lowest responsive bid; `cells_html`
-        (called by the page's template) renders the row's cells."""
+        """One row per item: its bids' cells in bid order and the lowest responsive bid (the page
+        renders the cells with the `tabulation_cells` tag)."""
         rows = []
         for item in self.items:
             cells = [self.cells.get((bid.pk, item.pk)) for bid in self.bids]
@@ -196,61 +191,9 @@ class TabulationView:
                     "item": item,
                     "cells": cells,
                     "lowest": self.lowest.get(item.pk),
-                    "cells_html": partial(_cells_html, cells, self.places),
                 }
             )
         return rows
-
-
-_PROBE = Decimal("-1234567.125")
-_WIDE = DecimalContext(prec=80)
-
-
-def _fast_formats(places: int) -> tuple[Any, Any]:
-    """(unit price, extended price) formatters equal to `floatformat:places` and
-    `floatformat:2|intcomma`. Those filters cost about 30 µs a cell; when the active locale
-    formats plainly (the probe below gives what the plain formatting gives) this formats the
-    Decimal directly, else it falls back to the filters."""
-    from django.contrib.humanize.templatetags.humanize import intcomma
-    from django.template.defaultfilters import floatformat
-
-    unit_exp, ext_exp = Decimal(1).scaleb(-places), Decimal("0.01")
-
-    def unit(value: Decimal) -> str:
-        return f"{value.quantize(unit_exp, ROUND_HALF_UP, _WIDE) + 0:f}"
-
-    def extended(value: Decimal) -> str:
-        return f"{value.quantize(ext_exp, ROUND_HALF_UP, _WIDE) + 0:,.2f}"
-
-    if floatformat(_PROBE, places) == unit(_PROBE) and intcomma(floatformat(_PROBE, 2)) == extended(_PROBE):
-        return unit, extended
-    return (lambda v: floatformat(v, places)), (lambda v: intcomma(floatformat(v, 2)))
-
-
-def _cells_html(cells: list[BidLine | None], places: int) -> SafeString:
-    """The <td> cells of one tabulation row, as the template rendered them (one cell each:
-    unit price, extended price, rank or "excluded"; "no offer"). At 500 items x 50 bids the
-    template's per-cell tags and filters took about 1.5 s."""
-    unit, extended = _fast_formats(places)
-    excluded = f" · {conditional_escape(gettext('excluded'))}"
-    no_offer = f'<td class="text-right"><span class="text-base">{conditional_escape(gettext("no offer"))}</span></td>'
-    out = []
-    for cell in cells:
-        if cell is None:
-            out.append(no_offer)
-            continue
-        bold = " text-bold bg-success-lighter" if cell.rank == 1 else ""
-        if cell.rank:
-            note = f" · #{cell.rank}"
-        elif not cell.responsive:
-            note = excluded
-        else:
-            note = ""
-        out.append(
-            f'<td class="text-right{bold}">{conditional_escape(unit(cell.unit_price))}<br>'
-            f'<span class="font-sans-3xs">{conditional_escape(extended(cell.extended_price))}{note}</span></td>'
-        )
-    return mark_safe("".join(out))  # noqa: S308 - escaped numbers and translations only
 
 
 def tabulation_of(solicitation: Solicitation) -> TabulationView | None:

@@ -174,12 +174,12 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
         }
     context = {
         "round": round_,
-        "council": council,
+        "can": actions.round_rights(
+            request.user, round_, member, participant=member_may_enter(round_, member)
+        ),
         "demand": demand,
         "participants": participants,
         "member": member,
-        "can_enter": member is not None and tenant.can_write_member and round_.accepts_entries(),
-        "is_participant": member_may_enter(round_, member),
         "own": [(row.item, own.get(row.item.pk)) for row in demand],
         "item_form": f.DemandItemForm(),
         "solicitations": Solicitation.objects.visible_to(request.user).filter(demand_round=round_),

@@ -32,7 +32,6 @@ from interlocal.procurement.queries import (
     get_solicitation_for_user,
     public_questions,
 )
-from interlocal.tenancy.scoping import is_council
 
 if TYPE_CHECKING:
     pass
@@ -184,17 +183,18 @@ def solicitation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """A solicitation as staff see it: items, criteria, documents, questions, addenda, publication checks."""
     _deny_vendors(request)
     sol = get_solicitation_for_user(request.user, pk)
-    council = is_council(request.user, sol.consortium_id)
+    can = actions.solicitation_rights(request.user, sol)
+    council = can.council
     context = {
         "solicitation": sol,
-        "council": council,
+        "can": can,
         "items": sol.items.all(),
         "criteria": sol.criteria.all(),
         "documents": sol.documents.select_related("file"),
         "questions": sol.questions.select_related("vendor") if council else public_questions(sol),
         "addenda": sol.addenda.annotate(n_ack=Count("acknowledgements")),
         "interested": sol.interests.count(),
-        "problems": actions.publication_problems(sol) if sol.status == Solicitation.Status.DRAFT else {},
+        "problems": actions.publication_problems(sol) if can.publish else {},
         "item_form": f.SolicitationItemForm(),
         "criterion_form": f.CriterionForm(),
         "document_form": f.DocumentForm(),
