@@ -243,6 +243,7 @@ def scenario_context(
         "hidden_count": sum(1 for r in rows if not r["shown"]),
         "own_member": _own_member(request, scenario, participants),
         "addable": _addable(scenario, participants) if disclosure.full else [],
+        "add_select_limit": ADD_SELECT_LIMIT,
     }
     if unc and not unc.error and disclosure.totals:
         context["histogram_spec"] = charts.histogram_spec(unc.histogram, _g("Simulated total savings"))
@@ -263,6 +264,11 @@ def scenario_context(
             if r["shown"] and r["participant"].member_id in by_member
         ]
     return context
+
+
+# Past this many members the "add a member" choice is a name box: a select of 20,000 towns is a
+# megabyte of HTML (and most of the page's time).
+ADD_SELECT_LIMIT = 200
 
 
 def _addable(scenario: Scenario, participants: list[ScenarioParticipant]) -> list[Member]:
@@ -329,7 +335,21 @@ def participant_add(request: HttpRequest, pk: int) -> HttpResponse:
         for m in _addable(scenario, participants_of(request.user, scenario))
         if can_enter_for(request.user, scenario, m)
     ]
-    return render(request, "costing/participant_add.html", {"scenario": scenario, "addable": addable})
+    name = request.GET.get("name", "").strip()
+    name_error = ""
+    if name:  # typed instead of chosen (consortia with more members than a list can show)
+        named = [m for m in addable if m.name.casefold() == name.casefold()]
+        if len(named) == 1:
+            return redirect("costing:participant_edit", pk=scenario.pk, member_pk=named[0].pk)
+        name_error = _g("No member you may add is called “%(name)s”.") % {"name": name}
+    context = {
+        "scenario": scenario,
+        "addable": addable,
+        "add_select_limit": ADD_SELECT_LIMIT,
+        "name": name,
+        "name_error": name_error,
+    }
+    return render(request, "costing/participant_add.html", context, status=400 if name_error else 200)
 
 
 @login_required

@@ -266,3 +266,24 @@ def test_final_scenario_is_locked_and_a_scenario_can_be_deleted(world, client_fo
         .status_code
         == 403
     )
+
+
+def test_many_addable_members_are_added_by_name(world, client_for, monkeypatch):
+    """Past ADD_SELECT_LIMIT the "add a member" choice is a name box, not a select of every town."""
+    from interlocal.costing import views as costing_views
+
+    _model, scenario = small_model(world)
+    hartford, _ = add_town(world.capitol, "Hartford"), add_town(world.capitol, "Enfield")
+    sam = client_for("sam")
+    detail = reverse("costing:scenario_detail", args=[scenario.pk])
+    assert '<select class="usa-select" id="add-member"' in sam.get(detail).content.decode()
+    monkeypatch.setattr(costing_views, "ADD_SELECT_LIMIT", 1)
+    page = sam.get(detail).content.decode()
+    assert 'id="add-member" name="name"' in page and '<option value="%d"' % hartford.pk not in page
+    add = reverse("costing:participant_add", args=[scenario.pk])
+    response = sam.get(add, {"name": "hartford"})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("costing:participant_edit", args=[scenario.pk, hartford.pk])
+    unknown = sam.get(add, {"name": "Atlantis"})
+    assert unknown.status_code == 400 and "No member you may add" in unknown.content.decode()
+    assert sam.get(add, {"name": "Avon"}).status_code == 400  # already takes part

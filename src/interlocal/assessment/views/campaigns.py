@@ -202,14 +202,20 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
     council = is_council_of(request.user, campaign.consortium_id)
     if campaign.status == Campaign.Status.DRAFT and not council:
         raise PermissionDenied(_g("This campaign is still a draft."))
-    own = list(Response.objects.visible_to(request.user).filter(campaign=campaign).select_related("member"))
+    # Only the person's own members' responses (the council reaches the rest through the progress
+    # page): filtered in the query, not after loading every member's response.
+    own = list(
+        Response.objects.visible_to(request.user)
+        .filter(campaign=campaign, member_id__in=_own_member_ids(request))
+        .select_related("member")
+    )
     counts = response_counts(request.user, campaign)
     total = counts["total"]
     context = {
         "campaign": campaign,
         "is_council": council,
         # Council staff reach every response through the progress page; here only the person's own.
-        "own_responses": [r for r in own if r.member_id in _own_member_ids(request)],
+        "own_responses": own,
         "counts": {s: counts.get(s, 0) for s in Response.Status.values},
         "status_labels": Response.Status.choices,
         "total": total,
