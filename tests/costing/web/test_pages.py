@@ -279,7 +279,7 @@ def test_many_addable_members_are_added_by_name(world, client_for, monkeypatch):
     assert '<select class="usa-select" id="add-member"' in sam.get(detail).content.decode()
     monkeypatch.setattr(costing_views, "ADD_SELECT_LIMIT", 1)
     page = sam.get(detail).content.decode()
-    assert 'id="add-member" name="name"' in page and '<option value="%d"' % hartford.pk not in page
+    assert 'id="add-member" name="name"' in page and f'<option value="{hartford.pk}"' not in page
     add = reverse("costing:participant_add", args=[scenario.pk])
     response = sam.get(add, {"name": "hartford"})
     assert response.status_code == 302
