@@ -37,19 +37,8 @@ KNOWN_HAND_SCOPING = frozenset(
         "interlocal/procurement/views/bidding.py BidLine.objects",
         "interlocal/procurement/views/bidding.py EvaluationCriterion.objects",
         "interlocal/procurement/views/bidding.py grants_for()",
-        "interlocal/procurement/views/ocds.py Consortium.objects",
-        "interlocal/procurement/views/ocds.py Solicitation.objects",
-        "interlocal/procurement/views/public.py Addendum.objects",
-        "interlocal/procurement/views/public.py SolicitationDocument.objects",
-        "interlocal/procurement/views/rounds.py DemandItem.objects",
-        "interlocal/procurement/views/rounds.py DemandRound.objects",
-        "interlocal/procurement/views/rounds.py DemandRoundMember.objects",
         "interlocal/procurement/views/solicitations.py Solicitation.objects",
         "interlocal/procurement/views/solicitations.py VendorQuestion.objects",
-        "interlocal/procurement/views/vendors.py Addendum.objects",
-        "interlocal/procurement/views/vendors.py AddendumAcknowledgement.objects",
-        "interlocal/procurement/views/vendors.py SolicitationInterest.objects",
-        "interlocal/procurement/views/vendors.py VendorQuestion.objects",
     }
 )
 

@@ -275,6 +275,12 @@ class ScopedQuerySet(models.QuerySet[M], Generic[M]):
         return condition
 
 
+def may_change(user: User | AnonymousUser | None, obj: models.Model) -> bool:
+    """Whether `user` may change `obj`, a row of a model that declares a Tenancy (one query)."""
+    manager = type(obj)._default_manager
+    return bool(manager.all().writable_by(user).filter(pk=obj.pk).exists())  # type: ignore[attr-defined]
+
+
 def get_for_user(
     queryset: models.QuerySet[M],
     user: User | AnonymousUser | None,

@@ -7,23 +7,28 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.db.models import Count, DecimalField, ExpressionWrapper, F, Q, QuerySet, Sum
+from django.db.models import Count, DecimalField, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet, Sum
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext as _g
 
 from interlocal.lib.disclosure import publishable
 from interlocal.procurement.models import (
     Addendum,
+    AddendumAcknowledgement,
     DemandEntry,
     DemandItem,
     DemandRound,
     DemandRoundMember,
     Solicitation,
+    SolicitationDocument,
+    SolicitationInterest,
     Vendor,
     VendorQuestion,
     VendorUser,
     vendor_ids_of,
 )
+from interlocal.tenancy.models import Consortium
 from interlocal.tenancy.roles import Role
 from interlocal.tenancy.scoping import get_for_user, grants_for
 
@@ -228,9 +233,75 @@ def public_solicitation(pk: int) -> Solicitation:
     return found
 
 
+def get_public_document(solicitation: Solicitation, pk: int) -> SolicitationDocument:
+    """A public document of a public solicitation (from `public_solicitation`); 404 otherwise."""
+    found = solicitation.documents.select_related("file").filter(pk=pk, public=True).first()
+    if found is None:
+        raise Http404(_g("No such document."))
+    return found
+
+
+def get_public_addendum(solicitation: Solicitation, pk: int) -> Addendum:
+    """An addendum of a public solicitation (from `public_solicitation`); 404 otherwise."""
+    found = solicitation.addenda.select_related("document").filter(pk=pk).first()
+    if found is None:
+        raise Http404(_g("No such addendum."))
+    return found
+
+
+def publishing_consortia() -> QuerySet[Consortium]:
+    """Active consortia with at least one public solicitation: whose contracting data is open."""
+    return (
+        Consortium.objects.filter(is_active=True, solicitations__in=Solicitation.objects.public())
+        .distinct()
+        .order_by("name")
+    )
+
+
+def publishing_consortium(pk: int) -> Consortium:
+    """One active consortium, for its open contracting data (which holds public processes only)."""
+    found = Consortium.objects.filter(pk=pk, is_active=True).first()
+    if found is None:
+        raise Http404(_g("No such consortium."))
+    return found
+
+
 def public_questions(solicitation: Solicitation) -> QuerySet[VendorQuestion]:
     """Answered, published questions: what every vendor reads (never who asked)."""
     return solicitation.questions.filter(published=True).exclude(answer="").order_by("answered_at", "pk")
+
+
+def vendor_open_solicitations(vendor: Vendor, now: Any = None) -> QuerySet[Solicitation]:
+    """Public solicitations still taking bids, each with whether `vendor` follows it (`following`)
+    and how many addenda it has not acknowledged yet (`pending`)."""
+    acked = AddendumAcknowledgement.objects.filter(addendum=OuterRef("addenda"), vendor=vendor)
+    follows = SolicitationInterest.objects.filter(solicitation=OuterRef("pk"), vendor=vendor)
+    return (
+        public_solicitations()
+        .filter(status=Solicitation.Status.PUBLISHED, submission_deadline__gt=now or timezone.now())
+        .annotate(following=Exists(follows), pending=Count("addenda", filter=~Exists(acked), distinct=True))
+    )
+
+
+def vendor_questions(solicitation: Solicitation, vendor: Vendor) -> QuerySet[VendorQuestion]:
+    """The questions `vendor` asked about `solicitation` (answered or not, published or not)."""
+    return solicitation.questions.filter(vendor=vendor)
+
+
+def vendor_follows(solicitation: Solicitation, vendor: Vendor) -> bool:
+    return solicitation.interests.filter(vendor=vendor).exists()
+
+
+def get_addendum_of_public_solicitation(pk: int) -> Addendum:
+    """An addendum of any public solicitation (what vendors acknowledge); 404 otherwise."""
+    found = (
+        Addendum.objects.select_related("solicitation")
+        .filter(pk=pk, solicitation__in=public_solicitations())
+        .first()
+    )
+    if found is None:
+        raise Http404(_g("No such addendum."))
+    return found
 
 
 def unacknowledged_addenda(solicitation: Solicitation, vendor: Vendor) -> QuerySet[Addendum]:

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _g
 
 from interlocal.tenancy.models import Consortium
 from interlocal.tenancy.queries import get_consortium_for_user
+from interlocal.tenancy.scoping import may_change
 
 if TYPE_CHECKING:
     from interlocal.accounts.models import User
@@ -34,6 +35,12 @@ def _current_consortium(request: HttpRequest) -> Consortium:
 def _require_write(qs: Any, request: HttpRequest, obj: Any) -> None:
     """403 for people who may read `obj` but not change it."""
     if not qs.writable_by(request.user).filter(pk=obj.pk).exists():  # type: ignore[attr-defined]
+        raise PermissionDenied(_g("You may read this but not change it."))
+
+
+def _require_change(request: HttpRequest, obj: Any) -> None:
+    """403 for people who may read `obj` but not change it (its model's own Tenancy decides)."""
+    if not may_change(request.user, obj):
         raise PermissionDenied(_g("You may read this but not change it."))
 
 

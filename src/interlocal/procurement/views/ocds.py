@@ -11,9 +11,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from interlocal.procurement import publication
-from interlocal.procurement.models import Solicitation
 from interlocal.procurement.ocds import stream_release_package
-from interlocal.tenancy.models import Consortium
+from interlocal.procurement.queries import publishing_consortia, publishing_consortium
 
 __all__ = ["ocds_download", "ocds_downloads"]
 
@@ -31,21 +30,15 @@ def _gzip(chunks: Iterable[str]) -> Iterator[bytes]:
 @require_GET
 def ocds_downloads(request: HttpRequest) -> HttpResponse:
     """Anyone: the consortia publishing contracting data, with a download per consortium."""
-    published = Solicitation.objects.exclude(status=Solicitation.Status.DRAFT).filter(
-        published_at__isnull=False
-    )
-    consortia = (
-        Consortium.objects.filter(is_active=True, solicitations__in=published).distinct().order_by("name")
-    )
-    return render(request, "procurement/ocds/downloads.html", {"consortia": consortia})
+    return render(request, "procurement/ocds/downloads.html", {"consortia": publishing_consortia()})
 
 
 @require_GET
 def ocds_download(request: HttpRequest, pk: int, fmt: str) -> StreamingHttpResponse:
     """Anyone: one consortium's release package, streamed (json or json.gz)."""
-    consortium = Consortium.objects.filter(pk=pk, is_active=True).first()
-    if consortium is None or fmt not in ("json", "json.gz"):
+    if fmt not in ("json", "json.gz"):
         raise Http404
+    consortium = publishing_consortium(pk)
     chunks = stream_release_package(publication.releases(consortium.pk), **publication.package_header())
     stamp = timezone.now().strftime("%Y%m%d")
     name = f"ocds-{consortium.slug}-{stamp}.{fmt}"

@@ -2,36 +2,31 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from interlocal.core.tables import ChoiceFilter, Column, Table
 from interlocal.procurement.models import (
-    Addendum,
     Solicitation,
-    SolicitationDocument,
 )
 from interlocal.procurement.queries import (
+    get_public_addendum,
+    get_public_document,
     public_questions,
     public_solicitation,
     public_solicitations,
     vendor_of,
 )
-
-if TYPE_CHECKING:
-    pass
 from interlocal.procurement.views.solicitations import _local
 
 __all__ = [
     "PublicSolicitationTable",
     "public_addendum_document",
     "public_detail",
-    "public_document",
+    "get_public_document",
     "public_list",
 ]
 
@@ -100,9 +95,7 @@ def public_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def public_document(request: HttpRequest, pk: int, doc_pk: int) -> FileResponse:
     """Anyone: download a public document of a published solicitation."""
     sol = public_solicitation(pk)
-    document = get_object_or_404(
-        SolicitationDocument.objects.select_related("file"), pk=doc_pk, solicitation=sol, public=True
-    )
+    document = get_public_document(sol, doc_pk)
     stored = document.file
     response = FileResponse(
         stored.file.open("rb"),
@@ -117,9 +110,7 @@ def public_document(request: HttpRequest, pk: int, doc_pk: int) -> FileResponse:
 def public_addendum_document(request: HttpRequest, pk: int, addendum_pk: int) -> FileResponse:
     """Anyone: download an addendum's document of a published solicitation."""
     sol = public_solicitation(pk)
-    addendum = get_object_or_404(
-        Addendum.objects.select_related("document"), pk=addendum_pk, solicitation=sol
-    )
+    addendum = get_public_addendum(sol, addendum_pk)
     if addendum.document is None:
         raise Http404
     stored = addendum.document

@@ -45,7 +45,7 @@ from interlocal.procurement.views.common import (
     _message_errors,
     _money,
     _plain,
-    _require_write,
+    _require_change,
     _user,
 )
 
@@ -136,7 +136,7 @@ def round_create(request: HttpRequest) -> HttpResponse:
 def round_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """Council: change a round's details."""
     round_ = get_round_for_user(request.user, pk)
-    _require_write(DemandRound.objects, request, round_)
+    _require_change(request, round_)
     form = f.RoundForm(request.POST or None, instance=round_)
     if request.method == "POST" and form.is_valid():
         changes = {name: form.cleaned_data[name] for name in form.changed_data}
@@ -193,7 +193,7 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def round_item_add(request: HttpRequest, pk: int) -> HttpResponse:
     """Council: add a line item."""
     round_ = get_round_for_user(request.user, pk)
-    _require_write(DemandRound.objects, request, round_)
+    _require_change(request, round_)
     form = f.DemandItemForm(request.POST)
     if form.is_valid():
         try:
@@ -216,7 +216,7 @@ def round_item_add(request: HttpRequest, pk: int) -> HttpResponse:
 def round_item_delete(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
     """Council: remove a line item nobody has entered demand for."""
     round_ = get_round_for_user(request.user, pk)
-    _require_write(DemandRound.objects, request, round_)
+    _require_change(request, round_)
     item = get_object_or_404(DemandItem, pk=item_pk, round=round_)
     try:
         actions.do_delete_demand_item(item, acting_user=_user(request))  # type: ignore[arg-type]
@@ -232,8 +232,8 @@ def round_item_delete(request: HttpRequest, pk: int, item_pk: int) -> HttpRespon
 def round_invite(request: HttpRequest, pk: int) -> HttpResponse:
     """Council: invite members of the consortium."""
     round_ = get_round_for_user(request.user, pk)
-    _require_write(DemandRound.objects, request, round_)
-    invited = DemandRoundMember.objects.filter(round=round_, invited=True).values("member_id")
+    _require_change(request, round_)
+    invited = round_.participants.filter(invited=True).values("member_id")
     candidates = (
         Member.objects.visible_to(request.user).in_consortium(round_.consortium).exclude(pk__in=invited)
     )
@@ -256,7 +256,7 @@ def round_invite(request: HttpRequest, pk: int) -> HttpResponse:
 def round_open(request: HttpRequest, pk: int) -> HttpResponse:
     """Council: open a draft round (members are e-mailed)."""
     round_ = get_round_for_user(request.user, pk)
-    _require_write(DemandRound.objects, request, round_)
+    _require_change(request, round_)
     try:
         actions.do_open_round(round_, acting_user=_user(request))  # type: ignore[arg-type]
     except ValidationError as exc:
@@ -271,7 +271,7 @@ def round_open(request: HttpRequest, pk: int) -> HttpResponse:
 def round_close(request: HttpRequest, pk: int) -> HttpResponse:
     """Council: close an open round."""
     round_ = get_round_for_user(request.user, pk)
-    _require_write(DemandRound.objects, request, round_)
+    _require_change(request, round_)
     try:
         actions.do_close_round(round_, acting_user=_user(request))  # type: ignore[arg-type]
     except ValidationError as exc:
@@ -315,7 +315,7 @@ def round_demand(request: HttpRequest, pk: int) -> HttpResponse:
     if round_.status == DemandRound.Status.DRAFT:
         raise Http404(_g("No such round."))
     member = _acting_member(request, round_)
-    items = list(DemandItem.objects.filter(round=round_).order_by("line_number"))
+    items = list(round_.items.order_by("line_number"))
     existing = {
         e.item_id: e
         for e in DemandEntry.objects.writable_by(request.user).filter(item__round=round_, member=member)
@@ -467,7 +467,7 @@ class DemandTable(Table):
 def round_demand_summary(request: HttpRequest, pk: int) -> HttpResponse:
     """Council: aggregated demand per item as a sortable table and CSV."""
     round_ = get_round_for_user(request.user, pk)
-    _require_write(DemandRound.objects, request, round_)
+    _require_change(request, round_)
     money: DecimalField = DecimalField(max_digits=36, decimal_places=8)
     priced = Q(entries__current_unit_price__isnull=False, entries__quantity__gt=0)
     items = (

@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -20,24 +16,22 @@ from interlocal.core.tables import ChoiceFilter, Column, Table
 from interlocal.procurement import actions
 from interlocal.procurement import forms as f
 from interlocal.procurement.models import (
-    Addendum,
     Solicitation,
     Vendor,
-    VendorQuestion,
     VendorUser,
 )
 from interlocal.procurement.queries import (
+    get_addendum_of_public_solicitation,
     get_vendor_for_council,
     public_questions,
     public_solicitation,
-    public_solicitations,
     unacknowledged_addenda,
+    vendor_follows,
     vendor_of,
+    vendor_open_solicitations,
+    vendor_questions,
     vendor_role,
 )
-
-if TYPE_CHECKING:
-    pass
 from interlocal.procurement.views.common import (
     _council,
     _current_consortium,
@@ -187,20 +181,7 @@ class VendorSolicitationTable(PublicSolicitationTable):
 def vendor_dashboard(request: HttpRequest) -> HttpResponse:
     """A vendor: the solicitations it can respond to, which it follows, and addenda to acknowledge."""
     vendor = _vendor(request)
-    from django.db.models import Exists, OuterRef
-
-    from interlocal.procurement.models import AddendumAcknowledgement, SolicitationInterest
-
-    acked = AddendumAcknowledgement.objects.filter(addendum=OuterRef("addenda"), vendor=vendor)
-    qs = (
-        public_solicitations()
-        .filter(status=Solicitation.Status.PUBLISHED, submission_deadline__gt=timezone.now())
-        .annotate(
-            following=Exists(SolicitationInterest.objects.filter(solicitation=OuterRef("pk"), vendor=vendor)),
-            pending=Count("addenda", filter=~Exists(acked), distinct=True),
-        )
-    )
-    return VendorSolicitationTable(request, qs).response(
+    return VendorSolicitationTable(request, vendor_open_solicitations(vendor)).response(
         "procurement/vendor_dashboard.html", {"vendor": vendor, "role": vendor_role(request.user, vendor)}
     )
 
@@ -210,8 +191,6 @@ def vendor_solicitation(request: HttpRequest, pk: int) -> HttpResponse:
     """A vendor's view of a solicitation: follow it, ask questions, acknowledge addenda."""
     vendor = _vendor(request)
     sol = public_solicitation(pk)
-    from interlocal.procurement.models import SolicitationInterest
-
     context = {
         "solicitation": sol,
         "vendor": vendor,
@@ -219,10 +198,10 @@ def vendor_solicitation(request: HttpRequest, pk: int) -> HttpResponse:
         "criteria": sol.criteria.all(),
         "documents": sol.documents.filter(public=True).select_related("file"),
         "answers": public_questions(sol),
-        "own_questions": VendorQuestion.objects.filter(solicitation=sol, vendor=vendor),
+        "own_questions": vendor_questions(sol, vendor),
         "addenda": sol.addenda.all(),
         "pending": set(unacknowledged_addenda(sol, vendor).values_list("pk", flat=True)),
-        "following": SolicitationInterest.objects.filter(solicitation=sol, vendor=vendor).exists(),
+        "following": vendor_follows(sol, vendor),
         "question_form": f.QuestionForm(),
     }
     return render(request, "procurement/vendor_solicitation.html", context)
@@ -267,9 +246,7 @@ def vendor_ask(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def vendor_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
     vendor = _vendor(request)
-    addendum = get_object_or_404(
-        Addendum.objects.select_related("solicitation"), pk=pk, solicitation__in=public_solicitations()
-    )
+    addendum = get_addendum_of_public_solicitation(pk)
     try:
         actions.do_acknowledge_addendum(addendum, vendor, acting_user=_user(request))  # type: ignore[arg-type]
     except ValidationError as exc:
