@@ -23,9 +23,10 @@ from playwright.sync_api import expect
 from interlocal.procurement.models import Bid, Contract, DemandRound, Solicitation
 from interlocal.tenancy.models import ConsortiumMember, Member, Membership
 from tests.browser.conftest import check_page, sign_in, totp_secret_of
+from tests.clock import Clock
 from tests.conftest import build_world
 from tests.factories import PASSWORD
-from tests.procurement.factories_bidding import Clock, make_vendor
+from tests.procurement.factories import make_vendor
 
 pytestmark = pytest.mark.browser
 
@@ -82,8 +83,8 @@ def _bid(page: Any, user: Any, sol: Solicitation, prices: list[str], shot: str) 
     _sign_out(page)
 
 
-def test_joint_purchase_from_round_to_savings(page, world, monkeypatch):
-    clock = Clock(monkeypatch, start=timezone.now().replace(second=0, microsecond=0))
+def test_joint_purchase_from_round_to_savings(page, world, clock: Clock):
+    clock.set(clock.real_now().replace(second=0, microsecond=0))
     t0 = clock.now
     capitol = world.capitol
     cathy = _person("cathy@canton.example", "Cathy Canton", world.canton, capitol)

@@ -1,6 +1,6 @@
 """Issue 5, piggybacking by other public bodies and the council's vendor page, in a real browser.
 
-The joint purchase is set up with the frozen clock of the procurement factories (bids, opening,
+The joint purchase is set up with the frozen test clock (bids, opening,
 award); the clock is then given back, so sessions and sign-in work on real time while the people
 browse. The council opens the master contract to outside bodies; staff of the City of Airdrie (a
 member of another consortium on this installation) find it among the cooperative contracts, join
@@ -13,15 +13,15 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.utils import timezone
 from playwright.sync_api import expect
 
 from interlocal.procurement.models import Contract, Vendor
 from interlocal.tenancy.models import Membership
 from tests.browser.conftest import check_page, sign_in
+from tests.clock import Clock
 from tests.conftest import build_world
 from tests.factories import PASSWORD
-from tests.procurement.factories_bidding import Clock, make_awarded_purchase
+from tests.procurement.factories import make_awarded_purchase
 
 pytestmark = pytest.mark.browser
 
@@ -34,11 +34,10 @@ def world(transactional_db: Any) -> Any:
 
 
 def test_an_outside_public_body_piggybacks_and_the_council_suspends_a_vendor(
-    page: Any, world: Any, monkeypatch: Any
+    page: Any, world: Any, clock: Clock
 ) -> None:
-    real_now = timezone.now
-    jp, acme, master = make_awarded_purchase(world, Clock(monkeypatch), title=TITLE)
-    monkeypatch.setattr(timezone, "now", real_now)
+    jp, acme, master = make_awarded_purchase(world, clock, title=TITLE)
+    clock.resume()
     from django.contrib.auth import get_user_model
 
     dave = get_user_model().objects.create_user(

@@ -15,12 +15,7 @@ from interlocal.procurement.actions import do_award, do_open_bids, do_submit_bid
 from interlocal.procurement.models import Bid, Contract, ContractAmendment, Solicitation
 from interlocal.tenancy.models import Membership
 from tests.api.helpers import assert_error, make_token
-from tests.procurement.factories_bidding import DEADLINE, OPENING, Clock, make_joint_purchase, make_vendor
-
-
-@pytest.fixture
-def clock(monkeypatch):
-    return Clock(monkeypatch)
+from tests.procurement.factories import DEADLINE, OPENING, make_joint_purchase, make_vendor
 
 
 @pytest.fixture
@@ -273,7 +268,7 @@ def test_bid_list_api_query_count_does_not_grow(scene, client, world):
     from django.test.utils import CaptureQueriesContext
 
     from interlocal.procurement.models import Vendor
-    from tests.procurement.budgets_bidding import _bid
+    from tests.procurement.budgets.bidding import _bid
 
     jp, *_ = scene
     token = make_token(world.alice)

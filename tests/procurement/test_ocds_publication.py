@@ -48,8 +48,8 @@ from interlocal.procurement.ocds import (
     validation_errors,
 )
 from interlocal.tenancy.models import Membership
-from tests.procurement.factories import make_solicitation
-from tests.procurement.factories_bidding import OPENING, T0, Clock, make_joint_purchase, make_vendor
+from tests.clock import T0
+from tests.procurement.factories import OPENING, make_joint_purchase, make_solicitation, make_vendor
 
 PREFIX = "ocds-t3st01"
 ACME, BRINE = "Acme Salt Co", "Brine Brothers"
@@ -57,10 +57,9 @@ SALT_ACME, SALT_BRINE, BRINE_ACME, BRINE_BRINE = "61.37", "63.11", "0.29", "0.27
 API = "/api/v1/ocds"
 
 
-@pytest.fixture
-def clock(monkeypatch, settings):
+@pytest.fixture(autouse=True)
+def _ocds_prefix(settings):
     settings.INTERLOCAL_OCDS_PREFIX = PREFIX
-    return Clock(monkeypatch)
 
 
 @pytest.fixture

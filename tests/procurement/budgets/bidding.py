@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from interlocal.procurement.models import Bid, Contract, ContractLine, Vendor
-from tests.procurement.factories_bidding import make_joint_purchase, make_vendor
+from tests.procurement.factories import make_joint_purchase, make_vendor
 from tests.test_query_budgets import Budget
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from interlocal.procurement.models import Solicitation, Vendor, VendorQuestion
-from tests.procurement.budgets import _entries, _round_with_entries
+from tests.procurement.budgets.planning import _entries, _round_with_entries
 from tests.procurement.factories import make_solicitation, make_vendor
 from tests.test_query_budgets import Budget
 
@@ -43,8 +43,8 @@ def _addenda(world: Any, start: int, count: int) -> None:
 
 
 def _bids(world: Any, start: int, count: int) -> None:
-    # Imported here: budgets_bidding imports tests.test_query_budgets, which imports this module.
-    from tests.procurement.budgets_bidding import _bid
+    # Imported here: budgets.bidding imports tests.test_query_budgets, which imports this module.
+    from tests.procurement.budgets.bidding import _bid
 
     sol = _solicitation(world)
     for i in range(start, start + count):
