@@ -17,7 +17,7 @@ from playwright.sync_api import expect
 
 from interlocal.procurement.models import Contract, Vendor
 from interlocal.tenancy.models import Membership
-from tests.browser.conftest import check_page, sign_in
+from tests.browser.conftest import check_page, sign_in_as
 from tests.clock import Clock
 from tests.conftest import build_world
 from tests.factories import PASSWORD
@@ -46,7 +46,7 @@ def test_an_outside_public_body_piggybacks_and_the_council_suspends_a_vendor(
     Membership.objects.create(user=dave, consortium=world.prairies, member=world.airdrie, role="member_staff")
 
     # The council opens the master contract to public bodies outside the consortium.
-    sign_in(page, world.sam.email, PASSWORD)
+    sign_in_as(page, world.sam)
     page.goto(f"/procurement/contracts/{master.pk}/")
     page.locator("label[for=id_allow_other_public_bodies]").click()  # USWDS styles the label
     page.get_by_role("button", name="Save who may join").click()
@@ -56,7 +56,7 @@ def test_an_outside_public_body_piggybacks_and_the_council_suspends_a_vendor(
     page.context.clear_cookies()
 
     # Airdrie's staff find it among the cooperative contracts and join it.
-    sign_in(page, dave.email, PASSWORD)
+    sign_in_as(page, dave)
     page.goto("/procurement/contracts/cooperative/")
     expect(page.locator("main")).to_contain_text(TITLE)
     check_page(page, "procurement-outside-01-cooperative-contracts")
@@ -76,7 +76,7 @@ def test_an_outside_public_body_piggybacks_and_the_council_suspends_a_vendor(
     page.context.clear_cookies()
 
     # The council sees Airdrie among the users of the master, marked as outside the consortium.
-    sign_in(page, world.sam.email, PASSWORD)
+    sign_in_as(page, world.sam)
     page.goto(f"/procurement/contracts/{master.pk}/")
     expect(page.locator("main")).to_contain_text("City of Airdrie")
     expect(page.locator("main")).to_contain_text("Outside the consortium")
