@@ -151,7 +151,7 @@ def test_member_staff_answer_autosave_and_submit(page: Any, capitol: Any) -> Non
     expect(page.get_by_role("heading", level=1)).to_have_text("Who has answered what")
     avon_row = page.locator("tr", has=page.get_by_role("link", name="Avon", exact=True))
     expect(avon_row).to_contain_text("Submitted")
-    check_page(page, "assessment-campaign-progress")
+    check_page(page, "assessment-campaign-progress-avon-submitted")
     avon_row.get_by_role("link", name="Avon", exact=True).click()
     page.get_by_role("link", name="Reopen for changes").click()
     page.locator("#id_reason").fill("Please check the ERP cost.")

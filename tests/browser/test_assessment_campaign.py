@@ -221,7 +221,7 @@ def test_campaign_end_to_end_browser_and_excel(page: Any, capitol: Template, tmp
     sign_in_as(page, "sam@capitol.example.org")
     page.goto(f"/assessment/campaigns/{campaign.pk}/progress/")
     expect(page.get_by_role("main")).to_contain_text("Avon")
-    check_page(page, "assessment-campaign-progress")
+    check_page(page, "assessment-campaign-progress-after-workbooks")
     page.goto(f"/assessment/campaigns/{campaign.pk}/matrix/")
     expect(page.get_by_role("heading", level=1)).to_be_visible()
     expect(page.get_by_role("main")).to_contain_text("Electronic document management and records")
