@@ -261,13 +261,12 @@ def test_award_and_open_are_for_the_council(scene, client, clock, world):
     )
 
 
-def test_bid_list_api_query_count_does_not_grow(scene, client, world):
+def test_bid_list_api_query_count_does_not_grow(scene, client, world, vendor_factory):
     """GET …/solicitations/{id}/bids has a path parameter, which tests/test_query_budgets.py cannot
     template yet; the same check here: 5 and 50 bids cost the same number of queries."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from interlocal.procurement.models import Vendor
     from tests.procurement.budgets.bidding import _bid
 
     jp, *_ = scene
@@ -276,10 +275,7 @@ def test_bid_list_api_query_count_does_not_grow(scene, client, world):
 
     def add(start, count):
         for i in range(start, start + count):
-            vendor = Vendor.objects.create(
-                name=f"V{i}", legal_id=f"L{i}", email=f"v{i}@x.example", status="active"
-            )
-            _bid(jp.solicitation, vendor, f"q{i}")
+            _bid(jp.solicitation, vendor_factory(name=f"V{i} Supply"), f"q{i}")
 
     def count():
         with CaptureQueriesContext(connection) as ctx:
