@@ -67,8 +67,8 @@ def test_vendors_and_people_without_a_consortium_read_the_standard_catalogue_onl
     assert response.context["table"].paginator.count == 21
 
 
-def test_vendors_neither_see_nor_find_a_consortiums_own_synonyms(world, client_for):
-    SynonymFactory(area=area("edms-records"), consortium=world.capitol, text="Town clerk vault")
+def test_vendors_neither_see_nor_find_a_consortiums_own_synonyms(world, client_for, synonym_factory):
+    synonym_factory(area=area("edms-records"), consortium=world.capitol, text="Town clerk vault")
     client = client_for("vince")
     response = client.get(reverse("taxonomy:areas"), {"q": "clerk vault"})
     assert response.context["table"].paginator.count == 0
