@@ -22,6 +22,7 @@ from django.test import Client
 
 from interlocal.accounts.models import User
 from interlocal.tenancy.models import Consortium, ConsortiumMember, Member, Membership
+from tests.clock import Clock
 from tests.factories import PASSWORD, enrol_totp
 
 __all__ = ["PASSWORD", "World"]
@@ -119,6 +120,12 @@ def client_for(world: World) -> Any:
         return client
 
     return make
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
+    """The frozen test clock, at tests.clock.T0 until the test moves it (clock.set, clock.advance)."""
+    return Clock(monkeypatch)
 
 
 @pytest.fixture(autouse=True)

@@ -4,9 +4,10 @@ Each budget makes 5 rows, counts the queries of one request, then makes 45 more 
 the counts must be equal. Every list operation of the API must have a budget, here or in an app's
 budgets module (a new list operation without one fails `test_every_api_list_operation_has_a_budget`).
 
-Hook for pages: a module `tests/<app>/budgets.py` (or `budgets_<area>.py`) that defines `BUDGETS = [Budget(...)]` is
-discovered and run the same way (the URL is reversed from `url_name`, requested with the
-person's session).
+Hook for pages: a module `tests/<app>/budgets.py` (or, split by topic, any module of a package
+`tests/<app>/budgets/`; the same one level down, e.g. tests/costing/web/budgets.py) that defines
+`BUDGETS = [Budget(...)]` is discovered and run the same way (the URL is reversed from `url_name`,
+requested with the person's session).
 """
 
 from __future__ import annotations
@@ -103,10 +104,12 @@ API_BUDGETS = [
 
 def _page_budgets() -> list[Budget]:
     found: list[Budget] = []
-    # budgets.py, or budgets_<area>.py when several parts of an app keep their own.
-    for path in sorted(Path(__file__).parent.glob("*/budgets*.py")):
-        module = importlib.import_module(f"tests.{path.parent.name}.{path.stem}")
-        found.extend(getattr(module, "BUDGETS", []))
+    root = Path(__file__).parent
+    # budgets.py, or the modules of a budgets/ package when several topics of an app keep their own.
+    paths = [*root.glob("*/budgets.py"), *root.glob("*/*/budgets.py"), *root.glob("*/budgets/*.py")]
+    for path in sorted(p for p in paths if p.name != "__init__.py"):
+        name = ".".join(path.relative_to(root.parent).with_suffix("").parts)
+        found.extend(getattr(importlib.import_module(name), "BUDGETS", []))
     return found
 
 

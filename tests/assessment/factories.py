@@ -1,4 +1,5 @@
-"""Factories for the assessment core: small template versions, campaigns and responses.
+"""Factories for the assessment core: factory_boy factories of its models (also fixtures, in
+tests/assessment/conftest.py), small template versions, campaigns and responses.
 
 `make_version` builds a two-section version with one question of every kind (codes below), so
 tests do not depend on the standard template (which a flushed database no longer holds).
@@ -9,11 +10,74 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import factory
 from django.utils import timezone
 
 from interlocal.assessment.actions import do_create_campaign
 from interlocal.assessment.models import Campaign, Question, Response, Section, Template, TemplateVersion
 from interlocal.taxonomy.models import ServiceArea
+from tests.factories import ConsortiumFactory, MemberFactory
+
+
+class TemplateFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Template
+
+    consortium = factory.SubFactory(ConsortiumFactory)
+    name = factory.Sequence(lambda n: f"Template {n}")
+
+
+class TemplateVersionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = TemplateVersion
+
+    template = factory.SubFactory(TemplateFactory)
+    number = 1
+
+
+class SectionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Section
+
+    version = factory.SubFactory(TemplateVersionFactory)
+    title = factory.Sequence(lambda n: f"Section {n}")
+    order = factory.Sequence(lambda n: n * 10)
+
+
+class QuestionFactory(factory.django.DjangoModelFactory):
+    """A question of its section's version (a text question unless `kind` says otherwise)."""
+
+    class Meta:
+        model = Question
+
+    section = factory.SubFactory(SectionFactory)
+    version = factory.SelfAttribute("section.version")
+    code = factory.Sequence(lambda n: f"q.{n}")
+    text = factory.LazyAttribute(lambda o: f"Question {o.code}?")
+    kind = "text"
+    order = factory.Sequence(lambda n: n * 10)
+
+
+class CampaignFactory(factory.django.DjangoModelFactory):
+    """An open campaign of the version's consortium, deadline in two weeks, without responses."""
+
+    class Meta:
+        model = Campaign
+
+    template_version = factory.SubFactory(TemplateVersionFactory, is_locked=True)
+    consortium = factory.SelfAttribute("template_version.template.consortium")
+    name = factory.Sequence(lambda n: f"Campaign {n}")
+    status = Campaign.Status.OPEN
+    deadline = factory.LazyFunction(lambda: timezone.now() + dt.timedelta(days=14))
+
+
+class ResponseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Response
+
+    campaign = factory.SubFactory(CampaignFactory)
+    member = factory.SubFactory(MemberFactory)
+
 
 SCALE = ["Very poor", "Poor", "Adequate", "Good", "Excellent"]
 HOSTING = ["On premises", "Vendor cloud", "Other"]
@@ -43,16 +107,15 @@ def make_version(
     consortium: Any, *, name: str = "Core test template", locked: bool = False, marker: str = ""
 ) -> TemplateVersion:
     """A template of `consortium` (None = standard-like) with one version of two sections."""
-    template = Template.objects.create(consortium=consortium, name=name, description=marker)
-    version = TemplateVersion.objects.create(template=template, number=1, is_locked=locked)
-    erp = Section.objects.create(version=version, area=area(), title="Financial management", order=10)
-    general = Section.objects.create(version=version, title="About your organization", order=20)
+    version = TemplateVersionFactory(
+        template__consortium=consortium, template__name=name, template__description=marker, is_locked=locked
+    )
+    erp = SectionFactory(version=version, area=area(), title="Financial management", order=10)
+    general = SectionFactory(version=version, title="About your organization", order=20)
     for i, (code, (kind, extra)) in enumerate(QUESTIONS.items()):
-        Question.objects.create(
+        QuestionFactory(
             section=general if code.startswith("general.") else erp,
-            version=version,
             code=code,
-            text=f"Question {code}?",
             kind=kind,
             order=(i + 1) * 10,
             **extra,

@@ -19,15 +19,19 @@ from interlocal.assessment.actions import do_save_answers, do_submit_response
 from interlocal.assessment.models import (
     Answer,
     Campaign,
-    Question,
     Response,
-    Section,
-    Template,
     TemplateVersion,
 )
 from interlocal.assessment.workbooks import WorkbookError, do_import_workbook, export_workbook
 from interlocal.audit.models import AuditEvent
 from interlocal.taxonomy.models import ServiceArea, UnmatchedTerm
+from tests.assessment.factories import (
+    CampaignFactory,
+    QuestionFactory,
+    ResponseFactory,
+    SectionFactory,
+    TemplateVersionFactory,
+)
 
 SCALE = ["Very poor", "Poor", "Adequate", "Good", "Excellent"]
 
@@ -36,11 +40,12 @@ def make_version(
     consortium: Any, *, name: str = "Workbook test template", number: int = 1
 ) -> TemplateVersion:
     """A small template version: an ERP section of every kind of question and a general one."""
-    template = Template.objects.create(consortium=consortium, name=name)
-    version = TemplateVersion.objects.create(template=template, number=number, is_locked=True)
+    version = TemplateVersionFactory(
+        template__consortium=consortium, template__name=name, number=number, is_locked=True
+    )
     erp = ServiceArea.objects.filter(code="financial-erp", consortium__isnull=True).first()
-    fin = Section.objects.create(version=version, area=erp, title="Financial ERP", order=1)
-    general = Section.objects.create(version=version, title="About your organization", order=2)
+    fin = SectionFactory(version=version, area=erp, title="Financial ERP", order=1)
+    general = SectionFactory(version=version, title="About your organization", order=2)
     rows = [
         (
             fin,
@@ -82,9 +87,7 @@ def make_version(
         ),
     ]
     for order, (section, code, text, kind, extra) in enumerate(rows):
-        Question.objects.create(
-            section=section, version=version, code=code, text=text, kind=kind, order=order, **extra
-        )
+        QuestionFactory(section=section, code=code, text=text, kind=kind, order=order, **extra)
     return version
 
 
@@ -93,17 +96,10 @@ def make_campaign(
 ) -> Campaign:
     """An open campaign of Capitol Region for Avon and Bolton, deadline in two weeks."""
     version = version or make_version(world.capitol)
-    values = {
-        "consortium": world.capitol,
-        "name": "2026 needs assessment",
-        "template_version": version,
-        "deadline": timezone.now() + dt.timedelta(days=14),
-        "status": status,
-    }
-    values.update(fields)
-    campaign = Campaign.objects.create(**values)
+    fields.setdefault("name", "2026 needs assessment")
+    campaign = CampaignFactory(template_version=version, status=status, **fields)
     for member in (world.avon, world.bolton):
-        Response.objects.create(campaign=campaign, member=member)
+        ResponseFactory(campaign=campaign, member=member)
     return campaign
 
 

@@ -2,6 +2,9 @@
 
 Every page a test opens is checked with axe-core (WCAG 2.1 A and AA) and saved as a full-page
 screenshot in test-artifacts/screenshots/<name>.png for people to look at.
+
+Flows that do not test signing in start from a session cookie (`sign_in_as`); the sign-in and
+enrolment tests (test_accounts, and test_pages' TOTP sign-in) use the real forms (`sign_in`).
 """
 
 from __future__ import annotations
@@ -67,6 +70,7 @@ def page(browser: Any, live_server: Any, transactional_db: Any) -> Iterator[Any]
     context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
     context.set_default_timeout(15_000)
     page = context.new_page()
+    page.live_server_url = live_server.url  # for sign_in_as's session cookie
     yield page
     context.close()
 
@@ -144,6 +148,53 @@ def sign_in(page: Any, email: str, password: str, *, totp_secret: str | None = N
         page.fill("input[name=code]", totp_code(totp_secret))
         page.locator("form:has(input[name=code]) button[type=submit]:not([form])").first.click()
         page.wait_for_load_state("load")
+
+
+def sign_in_as(page: Any, who: Any, *, goto: str | None = "dashboard") -> Any:
+    """Sign `who` (a User, or an e-mail address) in without the forms, for flows that do not test
+    signing in: a server-side session as the sign-in forms leave it, whose cookie replaces the
+    browser context's cookies (a clean switch of person). Then open `goto` (by default the
+    dashboard, where a sign-in lands; None stays put). Returns the user.
+
+    django.contrib.auth.login (through the test client's force_login) fires user_logged_in, so the
+    session register, the audit trail and the session-lifetime stamps are as after a real sign-in;
+    allauth's authentication records then say that a password was given and, for a person with an
+    authenticator app, that the second factor was too.
+    """
+    from allauth.account.internal.flows.login import record_authentication
+    from allauth.mfa.models import Authenticator
+    from django.conf import settings
+    from django.http import HttpRequest
+    from django.shortcuts import resolve_url
+    from django.test import Client
+
+    from interlocal.accounts.models import User
+
+    user = who if isinstance(who, User) else User.objects.get(email=who)
+    client = Client()
+    client.force_login(user)
+    request = HttpRequest()
+    request.session = client.session
+    request.user = user
+    record_authentication(request, user, "password", email=user.email)
+    totp = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).first()
+    if totp is not None:
+        record_authentication(request, user, "mfa", id=totp.pk, type=totp.type)
+    request.session.save()
+    page.context.clear_cookies()
+    page.context.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": request.session.session_key,
+                "url": page.live_server_url,
+            }
+        ]
+    )
+    if goto:
+        page.goto(resolve_url(settings.LOGIN_REDIRECT_URL) if goto == "dashboard" else goto)
+        page.wait_for_load_state("load")
+    return user
 
 
 def dump(obj: Any) -> str:

@@ -15,7 +15,7 @@ from playwright.sync_api import expect
 
 from interlocal.accounts.models import User
 from interlocal.tenancy.models import Membership
-from tests.browser.conftest import check_page, sign_in, totp_code, totp_secret_of
+from tests.browser.conftest import check_page, sign_in, sign_in_as, totp_code, totp_secret_of
 from tests.conftest import build_world
 from tests.factories import PASSWORD
 
@@ -30,7 +30,7 @@ def world(transactional_db: Any) -> Any:
 
 
 def test_alice_invites_a_member_admin_who_joins_and_enrols(page, world):
-    sign_in(page, world.alice.email, PASSWORD, totp_secret=totp_secret_of(world.alice))
+    sign_in_as(page, world.alice)
     page.get_by_role("navigation", name="Main navigation").get_by_role("link", name="Invitations").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Invitations")
     check_page(page, "account-invitations-empty")
@@ -76,8 +76,7 @@ def test_alice_invites_a_member_admin_who_joins_and_enrols(page, world):
 
 
 def test_bob_manages_profile_tokens_and_sessions(page, world):
-    sign_in(page, world.bob.email, PASSWORD)
-    page.goto("/account/")
+    sign_in_as(page, world.bob, goto="/account/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Your account")
     check_page(page, "account-profile")
     page.fill("#id_job_title", "IT coordinator")

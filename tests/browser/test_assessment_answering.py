@@ -23,7 +23,7 @@ from interlocal.assessment.models import Answer, Campaign, Question, Response
 from interlocal.taxonomy.loader import load_standard_catalogue
 from interlocal.tenancy import demo as tenancy_demo
 from interlocal.tenancy.models import Member
-from tests.browser.conftest import check_page, sign_in
+from tests.browser.conftest import check_page, sign_in_as
 
 pytestmark = pytest.mark.browser
 
@@ -45,7 +45,7 @@ def _question(page: Any, code: str) -> Any:
 
 def test_member_staff_answer_autosave_and_submit(page: Any, capitol: Any) -> None:
     # --- Sam launches the campaign ---------------------------------------------------------------
-    sign_in(page, "sam@capitol.example.org", tenancy_demo.DEMO_PASSWORD)
+    sign_in_as(page, "sam@capitol.example.org")
     page.get_by_role("navigation", name="Main navigation").get_by_role(
         "link", name="Needs assessments"
     ).click()
@@ -66,8 +66,7 @@ def test_member_staff_answer_autosave_and_submit(page: Any, capitol: Any) -> Non
     assert campaign.responses.count() == towns == 30
 
     # --- Bob answers ---------------------------------------------------------------------------------
-    page.context.clear_cookies()
-    sign_in(page, "bob@avon.example.org", tenancy_demo.DEMO_PASSWORD)
+    sign_in_as(page, "bob@avon.example.org")
     page.get_by_role("link", name=CAMPAIGN).first.click()
     expect(page.get_by_role("heading", level=1)).to_have_text(CAMPAIGN)
     expect(page.locator("#il-progress")).to_contain_text("0 of 238 questions answered")
@@ -147,13 +146,12 @@ def test_member_staff_answer_autosave_and_submit(page: Any, capitol: Any) -> Non
     assert avon.status == Response.Status.SUBMITTED
 
     # --- Sam sees it on the progress page and may reopen it -------------------------------------------
-    page.context.clear_cookies()
-    sign_in(page, "sam@capitol.example.org", tenancy_demo.DEMO_PASSWORD)
+    sign_in_as(page, "sam@capitol.example.org")
     page.goto(f"/assessment/campaigns/{campaign.pk}/progress/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Who has answered what")
     avon_row = page.locator("tr", has=page.get_by_role("link", name="Avon", exact=True))
     expect(avon_row).to_contain_text("Submitted")
-    check_page(page, "assessment-campaign-progress")
+    check_page(page, "assessment-campaign-progress-avon-submitted")
     avon_row.get_by_role("link", name="Avon", exact=True).click()
     page.get_by_role("link", name="Reopen for changes").click()
     page.locator("#id_reason").fill("Please check the ERP cost.")

@@ -9,9 +9,8 @@ import pytest
 from playwright.sync_api import expect
 
 from interlocal.tenancy.actions import do_update_member
-from tests.browser.conftest import check_page, sign_in, totp_secret_of
+from tests.browser.conftest import check_page, sign_in_as
 from tests.conftest import build_world
-from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.browser
 
@@ -23,7 +22,7 @@ def world(transactional_db: Any) -> Any:
 
 def test_alice_reads_the_audit_trail_and_an_event_with_its_changes(page, world):
     do_update_member(world.avon, acting_user=world.ada, population=19500)
-    sign_in(page, world.alice.email, PASSWORD, totp_secret=totp_secret_of(world.alice))
+    sign_in_as(page, world.alice)
 
     page.get_by_role("navigation", name="Main navigation").get_by_role("link", name="Audit trail").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Audit trail")
@@ -38,7 +37,7 @@ def test_alice_reads_the_audit_trail_and_an_event_with_its_changes(page, world):
 
 
 def test_member_staff_is_refused_the_audit_trail(page, world):
-    sign_in(page, world.bob.email, PASSWORD)
+    sign_in_as(page, world.bob)
     response = page.goto("/audit/")
     assert response is not None and response.status == 403
     check_page(page, "audit-trail-refused")

@@ -18,7 +18,7 @@ from interlocal.costing.demo import MODELS, data_center_inputs
 from interlocal.costing.models import Scenario
 from interlocal.tenancy import demo as tenancy_demo
 from interlocal.tenancy.models import Member
-from tests.browser.conftest import check_page, sign_in
+from tests.browser.conftest import check_page, sign_in_as
 
 pytestmark = pytest.mark.browser
 
@@ -63,7 +63,7 @@ def _inputs_file(towns: list[Member], folder: Path) -> Path:
 
 def test_build_a_cost_model_compare_rules_and_export(page, capitol, tmp_path):
     assert len(capitol) == 30
-    sign_in(page, "sam@capitol.example.org", tenancy_demo.DEMO_PASSWORD)
+    sign_in_as(page, "sam@capitol.example.org")
     page.get_by_role("navigation", name="Main navigation").get_by_role("link", name="Cost models").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Cost models")
     check_page(page, "costing-models-empty")

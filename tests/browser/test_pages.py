@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from interlocal.tenancy.models import Membership
-from tests.browser.conftest import check_page, sign_in, totp_code, totp_secret_of
+from tests.browser.conftest import check_page, sign_in, sign_in_as, totp_code, totp_secret_of
 from tests.conftest import build_world
 from tests.factories import PASSWORD, ConsortiumMemberFactory, MemberFactory, UserFactory
 
@@ -82,8 +82,7 @@ def test_alice_signs_in_with_totp_and_opens_each_page(page, world):
 def test_member_directory_filters_with_htmx(page, world):
     for n in range(30):
         ConsortiumMemberFactory(consortium=world.capitol, member=MemberFactory(name=f"Town {n:02d}"))
-    sign_in(page, world.alice.email, PASSWORD, totp_secret=totp_secret_of(world.alice))
-    page.goto("/members/")
+    sign_in_as(page, world.alice, goto="/members/")
     expect(page.locator("#members-table tbody tr")).to_have_count(25)
     expect(page.get_by_role("navigation", name=re.compile("Pages of"))).to_be_visible()
 
@@ -110,15 +109,14 @@ def test_member_directory_filters_with_htmx(page, world):
 
 
 def test_observer_gets_a_helpful_403(page, world):
-    sign_in(page, world.olga.email, PASSWORD)
-    page.goto(f"/members/{world.avon.pk}/edit/")
+    sign_in_as(page, world.olga, goto=f"/members/{world.avon.pk}/edit/")
     expect(page.get_by_role("heading", level=1)).to_have_text("You may not do this")
     check_page(page, "error-403")
 
 
 def test_switch_consortium(page, world):
     Membership.objects.create(user=world.pat, consortium=world.capitol, role="observer")
-    sign_in(page, world.pat.email, PASSWORD, totp_secret=totp_secret_of(world.pat))
+    sign_in_as(page, world.pat)
     bar = page.locator(".il-context-bar")
     expect(bar).to_contain_text("Capitol Region IT Service Sharing")
     page.get_by_label("Act for").select_option(label="MISA Prairies Regional Collaboration")
@@ -150,7 +148,7 @@ def test_new_member_admin_enrols_mfa(page, world):
 
 
 def test_sign_out(page, world):
-    sign_in(page, world.bob.email, PASSWORD)
+    sign_in_as(page, world.bob)
     check_page(page, "dashboard-member-staff")
     page.get_by_role("button", name=re.compile("Account menu for")).click()
     page.get_by_role("button", name="Sign out").click()
@@ -161,7 +159,7 @@ def test_sign_out(page, world):
 
 def test_small_screen_menu(page, world):
     page.set_viewport_size({"width": 390, "height": 844})
-    sign_in(page, world.bob.email, PASSWORD)
+    sign_in_as(page, world.bob)
     menu = page.get_by_role("button", name="Menu")
     expect(menu).to_be_visible()
     # The side navigation moves into the menu on small screens.

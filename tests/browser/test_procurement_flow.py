@@ -22,10 +22,11 @@ from playwright.sync_api import expect
 
 from interlocal.procurement.models import Bid, Contract, DemandRound, Solicitation
 from interlocal.tenancy.models import ConsortiumMember, Member, Membership
-from tests.browser.conftest import check_page, sign_in, totp_secret_of
+from tests.browser.conftest import check_page, sign_in_as
+from tests.clock import Clock
 from tests.conftest import build_world
 from tests.factories import PASSWORD
-from tests.procurement.factories_bidding import Clock, make_vendor
+from tests.procurement.factories import make_vendor
 
 pytestmark = pytest.mark.browser
 
@@ -54,7 +55,7 @@ def _sign_out(page: Any) -> None:
 
 
 def _enter_demand(page: Any, user: Any, round_: DemandRound, rows: list[tuple[str, str]], shot: str) -> None:
-    sign_in(page, user.email, PASSWORD)
+    sign_in_as(page, user)
     page.goto(f"/procurement/rounds/{round_.pk}/")
     join = page.get_by_role("button", name="Join this round")
     if join.count():
@@ -70,7 +71,7 @@ def _enter_demand(page: Any, user: Any, round_: DemandRound, rows: list[tuple[st
 
 
 def _bid(page: Any, user: Any, sol: Solicitation, prices: list[str], shot: str) -> None:
-    sign_in(page, user.email, PASSWORD, totp_secret=totp_secret_of(user))
+    sign_in_as(page, user)
     page.goto(f"/procurement/solicitations/{sol.pk}/bid/")
     for item, price in zip(sol.items.order_by("line_number"), prices, strict=True):
         page.fill(f"input[name='price_{item.pk}']", price)
@@ -82,8 +83,8 @@ def _bid(page: Any, user: Any, sol: Solicitation, prices: list[str], shot: str) 
     _sign_out(page)
 
 
-def test_joint_purchase_from_round_to_savings(page, world, monkeypatch):
-    clock = Clock(monkeypatch, start=timezone.now().replace(second=0, microsecond=0))
+def test_joint_purchase_from_round_to_savings(page, world, clock: Clock):
+    clock.set(clock.real_now().replace(second=0, microsecond=0))
     t0 = clock.now
     capitol = world.capitol
     cathy = _person("cathy@canton.example", "Cathy Canton", world.canton, capitol)
@@ -99,7 +100,7 @@ def test_joint_purchase_from_round_to_savings(page, world, monkeypatch):
     make_vendor("Brine Brothers", wendy, capitol)
 
     # 1. Staff open a demand round with two items.
-    sign_in(page, world.sam.email, PASSWORD)
+    sign_in_as(page, world.sam)
     page.goto("/procurement/rounds/new/")
     page.fill("#id_title", "2027 road salt")
     page.fill("#id_cut_off_at", _local(t0 + dt.timedelta(minutes=5)))
@@ -133,7 +134,7 @@ def test_joint_purchase_from_round_to_savings(page, world, monkeypatch):
 
     # 3. Staff issue and publish the solicitation (deadline in 10 minutes, opening in 15).
     clock.advance(minutes=6)  # past the round's cut-off
-    sign_in(page, world.sam.email, PASSWORD)
+    sign_in_as(page, world.sam)
     page.goto(f"/procurement/rounds/{round_.pk}/")
     page.get_by_role("link", name="Issue a solicitation").click()
     page.fill("#id_reference_number", "IFB-2027-001")
@@ -157,7 +158,7 @@ def test_joint_purchase_from_round_to_savings(page, world, monkeypatch):
     assert Bid.objects.filter(solicitation=sol, status="submitted").count() == 2
 
     # 5. "Open bids" refuses before the opening time, and opens at it.
-    sign_in(page, world.sam.email, PASSWORD)
+    sign_in_as(page, world.sam)
     page.goto(f"/procurement/solicitations/{sol.pk}/bids/")
     expect(page.locator("main")).not_to_contain_text("61.50")
     page.get_by_role("button", name="Open bids").click()
@@ -183,14 +184,14 @@ def test_joint_purchase_from_round_to_savings(page, world, monkeypatch):
     _sign_out(page)
 
     # 7. Avon sees its own contract; a fourth member (Dover) piggybacks on the salt contract.
-    sign_in(page, world.bob.email, PASSWORD)
+    sign_in_as(page, world.bob)
     avon = Contract.objects.get(solicitation=sol, member=world.avon, vendor__name="Acme Salt Co")
     page.goto(f"/procurement/contracts/{avon.pk}/")
     expect(page.locator("main")).to_contain_text("82.5")
     check_page(page, "procurement-flow-12-avon-contract")
     _sign_out(page)
     master = Contract.objects.get(solicitation=sol, kind="master", vendor__name="Acme Salt Co")
-    sign_in(page, dora.email, PASSWORD)
+    sign_in_as(page, dora)
     page.goto(f"/procurement/contracts/{master.pk}/")
     page.get_by_role("link", name="Join this contract (piggyback)").click()
     item = sol.items.get(line_number=1)
@@ -205,7 +206,7 @@ def test_joint_purchase_from_round_to_savings(page, world, monkeypatch):
     _sign_out(page)
 
     # 8. The savings dashboard.
-    sign_in(page, world.sam.email, PASSWORD)
+    sign_in_as(page, world.sam)
     page.goto("/procurement/savings/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Procurement savings")
     expect(

@@ -1,6 +1,6 @@
 """Issue 5, piggybacking by other public bodies and the council's vendor page, in a real browser.
 
-The joint purchase is set up with the frozen clock of the procurement factories (bids, opening,
+The joint purchase is set up with the frozen test clock (bids, opening,
 award); the clock is then given back, so sessions and sign-in work on real time while the people
 browse. The council opens the master contract to outside bodies; staff of the City of Airdrie (a
 member of another consortium on this installation) find it among the cooperative contracts, join
@@ -13,15 +13,15 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.utils import timezone
 from playwright.sync_api import expect
 
 from interlocal.procurement.models import Contract, Vendor
 from interlocal.tenancy.models import Membership
-from tests.browser.conftest import check_page, sign_in
+from tests.browser.conftest import check_page, sign_in_as
+from tests.clock import Clock
 from tests.conftest import build_world
 from tests.factories import PASSWORD
-from tests.procurement.factories_bidding import Clock, make_awarded_purchase
+from tests.procurement.factories import make_awarded_purchase
 
 pytestmark = pytest.mark.browser
 
@@ -34,11 +34,10 @@ def world(transactional_db: Any) -> Any:
 
 
 def test_an_outside_public_body_piggybacks_and_the_council_suspends_a_vendor(
-    page: Any, world: Any, monkeypatch: Any
+    page: Any, world: Any, clock: Clock
 ) -> None:
-    real_now = timezone.now
-    jp, acme, master = make_awarded_purchase(world, Clock(monkeypatch), title=TITLE)
-    monkeypatch.setattr(timezone, "now", real_now)
+    jp, acme, master = make_awarded_purchase(world, clock, title=TITLE)
+    clock.resume()
     from django.contrib.auth import get_user_model
 
     dave = get_user_model().objects.create_user(
@@ -47,7 +46,7 @@ def test_an_outside_public_body_piggybacks_and_the_council_suspends_a_vendor(
     Membership.objects.create(user=dave, consortium=world.prairies, member=world.airdrie, role="member_staff")
 
     # The council opens the master contract to public bodies outside the consortium.
-    sign_in(page, world.sam.email, PASSWORD)
+    sign_in_as(page, world.sam)
     page.goto(f"/procurement/contracts/{master.pk}/")
     page.locator("label[for=id_allow_other_public_bodies]").click()  # USWDS styles the label
     page.get_by_role("button", name="Save who may join").click()
@@ -57,7 +56,7 @@ def test_an_outside_public_body_piggybacks_and_the_council_suspends_a_vendor(
     page.context.clear_cookies()
 
     # Airdrie's staff find it among the cooperative contracts and join it.
-    sign_in(page, dave.email, PASSWORD)
+    sign_in_as(page, dave)
     page.goto("/procurement/contracts/cooperative/")
     expect(page.locator("main")).to_contain_text(TITLE)
     check_page(page, "procurement-outside-01-cooperative-contracts")
@@ -77,7 +76,7 @@ def test_an_outside_public_body_piggybacks_and_the_council_suspends_a_vendor(
     page.context.clear_cookies()
 
     # The council sees Airdrie among the users of the master, marked as outside the consortium.
-    sign_in(page, world.sam.email, PASSWORD)
+    sign_in_as(page, world.sam)
     page.goto(f"/procurement/contracts/{master.pk}/")
     expect(page.locator("main")).to_contain_text("City of Airdrie")
     expect(page.locator("main")).to_contain_text("Outside the consortium")

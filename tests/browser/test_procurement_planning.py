@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 from interlocal.accounts.models import User
 from interlocal.procurement.models import DemandEntry, DemandRound, Solicitation
 from interlocal.tenancy.models import Membership
-from tests.browser.conftest import check_page, sign_in, totp_secret_of
+from tests.browser.conftest import check_page, sign_in_as
 from tests.conftest import build_world
 from tests.factories import PASSWORD
 
@@ -38,8 +38,7 @@ def _local(delta: dt.timedelta) -> str:
 def _enter_demand(
     page: Any, who: Any, round_: DemandRound, rows: dict[int, tuple[str, str, str]], shot: str
 ) -> None:
-    page.context.clear_cookies()
-    sign_in(page, who.email, PASSWORD)
+    sign_in_as(page, who)
     page.goto(f"/procurement/rounds/{round_.pk}/")
     page.get_by_role("button", name="Join this round").click()
     page.get_by_role("link", name="Enter or change demand").click()
@@ -56,7 +55,7 @@ def _enter_demand(
 
 def test_round_demand_and_solicitation(page: Any, world: Any) -> None:
     # Staff open a round with two items.
-    sign_in(page, world.alice.email, PASSWORD, totp_secret=totp_secret_of(world.alice))
+    sign_in_as(page, world.alice)
     page.goto("/procurement/rounds/")
     check_page(page, "procurement-rounds-empty")
     page.get_by_role("link", name="New demand round").click()
@@ -97,8 +96,7 @@ def test_round_demand_and_solicitation(page: Any, world: Any) -> None:
     assert DemandEntry.objects.filter(item__round=round_).count() == 4
 
     # Staff see the pooled demand and issue a solicitation from the round.
-    page.context.clear_cookies()
-    sign_in(page, world.alice.email, PASSWORD, totp_secret=totp_secret_of(world.alice))
+    sign_in_as(page, world.alice)
     page.goto(f"/procurement/rounds/{round_.pk}/")
     expect(page.locator("main")).to_contain_text("2,750")  # 1200 + 650 + 900 tons
     check_page(page, "procurement-round-detail-council")

@@ -12,9 +12,8 @@ from interlocal.taxonomy.actions import do_resolve_term
 from interlocal.taxonomy.loader import load_standard_catalogue
 from interlocal.taxonomy.models import UnmatchedTerm
 from interlocal.taxonomy.queries import match_term
-from tests.browser.conftest import check_page, sign_in
+from tests.browser.conftest import check_page, sign_in_as
 from tests.conftest import build_world
-from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.browser
 
@@ -30,7 +29,7 @@ def test_staff_map_a_queued_term_and_it_matches_next_time(page, world):
         do_resolve_term(world.capitol, "Snow plowing", source="assessment.import")
     do_resolve_term(world.capitol, "Laserfish vault scanning", source="costing.upload")
     do_resolve_term(world.capitol, "N/A", source="assessment.import")
-    sign_in(page, world.sam.email, PASSWORD)
+    sign_in_as(page, world.sam)
 
     expect(page.locator("main")).to_contain_text("Terms to review")
     page.get_by_role("navigation", name="Main navigation").get_by_role("link", name="Review queue").click()

@@ -1,14 +1,17 @@
-"""Shared games for the costing engine tests."""
+"""Shared games for the costing engine tests, and the costing factories (tests/costing/factories.py)
+as fixtures for the pages' and API's tests."""
 
 from __future__ import annotations
 
 import itertools
 import math
+from typing import Any
 
 import numpy as np
 import pytest
 
 from interlocal.costing.engine import ExplicitGame, Player, StructuredModel
+from tests.costing.factories import CostModelFactory, ScenarioFactory, ScenarioParticipantFactory
 
 # Tennessee Valley Authority, three-purpose reservoir (Straffin & Heaney 1981; Young 1994), $.
 TVA = {
@@ -20,6 +23,21 @@ TVA = {
     ("flood", "power"): 367370,
     ("navigation", "flood", "power"): 412584,
 }
+
+
+@pytest.fixture
+def cost_model_factory(db: Any) -> type[CostModelFactory]:
+    return CostModelFactory
+
+
+@pytest.fixture
+def scenario_factory(db: Any) -> type[ScenarioFactory]:
+    return ScenarioFactory
+
+
+@pytest.fixture
+def scenario_participant_factory(db: Any) -> type[ScenarioParticipantFactory]:
+    return ScenarioParticipantFactory
 
 
 def explicit(players: list[str], costs: dict[tuple[str, ...], float]) -> ExplicitGame:

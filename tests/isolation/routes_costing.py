@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from interlocal.costing.models import ScenarioParticipant
-from tests.costing.web.factories import add_town, make_cost_model, make_participant, make_scenario
+from tests.costing.factories import CostModelFactory, ScenarioFactory, ScenarioParticipantFactory, add_town
 from tests.isolation.registry import CAPITOL_NON_VENDOR, COUNCIL, SCOPED, SCOPED_LIST, Route, Target
 
 MODEL_MARKER = "ISO-MARKER-COSTING-MODEL"
@@ -19,12 +19,12 @@ AVON_WRITERS = COUNCIL | {"ada", "bob"}
 
 
 def _scenario(world: Any) -> tuple[Any, Any, ScenarioParticipant]:
-    model = make_cost_model(world.capitol, f"Backup {MODEL_MARKER}")
-    scenario = make_scenario(model, name=f"Baseline {SCENARIO_MARKER}", rule="shapley")
-    avon = make_participant(scenario, world.avon, units_likely=12)
-    make_participant(scenario, world.bolton, units_likely=4)
+    model = CostModelFactory(consortium=world.capitol, name=f"Backup {MODEL_MARKER}")
+    scenario = ScenarioFactory(cost_model=model, name=f"Baseline {SCENARIO_MARKER}", rule="shapley")
+    avon = ScenarioParticipantFactory(scenario=scenario, member=world.avon, units_likely=12)
+    ScenarioParticipantFactory(scenario=scenario, member=world.bolton, units_likely=4)
     town = add_town(world.capitol, f"Zyq {TOWN_MARKER}")
-    make_participant(scenario, town, units_likely=7, visibility="named")
+    ScenarioParticipantFactory(scenario=scenario, member=town, units_likely=7, visibility="named")
     return model, scenario, avon
 
 

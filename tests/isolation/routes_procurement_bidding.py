@@ -19,7 +19,7 @@ from interlocal.procurement.actions import DocumentUpload, do_award, do_open_bid
 from interlocal.procurement.models import Bid, Contract, Solicitation
 from interlocal.tenancy.models import Member
 from tests.isolation.registry import CAPITOL, CAPITOL_NON_VENDOR, COUNCIL, SCOPED, SCOPED_LIST, Route, Target
-from tests.procurement.factories_bidding import make_joint_purchase, make_vendor
+from tests.procurement.factories import make_joint_purchase, make_vendor
 
 VENDOR_MARKER = "ISO-MARKER-ACME"
 TITLE_MARKER = "ISO-MARKER-SALT"

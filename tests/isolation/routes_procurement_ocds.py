@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from tests.isolation.registry import PUBLIC, Route, Target
-from tests.procurement.factories_bidding import make_joint_purchase
+from tests.procurement.factories import make_joint_purchase
 
 P = "/api/v1"
 

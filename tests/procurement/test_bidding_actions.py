@@ -26,14 +26,9 @@ from interlocal.procurement.actions import (
 )
 from interlocal.procurement.models import Bid, BidDocument, BidLine, Contract, Solicitation, SolicitationKey
 from interlocal.procurement.queries import get_bid_for_user, savings_summary
-from tests.procurement.factories_bidding import DEADLINE, OPENING, Clock, make_joint_purchase, make_vendor
+from tests.procurement.factories import DEADLINE, OPENING, make_joint_purchase, make_vendor
 
 PDF = b"%PDF-1.4\n% test document\n"
-
-
-@pytest.fixture
-def clock(monkeypatch):
-    return Clock(monkeypatch)
 
 
 @pytest.fixture

@@ -17,15 +17,14 @@ from interlocal.audit.models import AuditEvent
 from interlocal.procurement.actions import DocumentUpload, do_open_bids, do_submit_bid
 from interlocal.procurement.models import BidLine
 from tests.api.helpers import make_token
-from tests.procurement.factories_bidding import OPENING, Clock, make_joint_purchase, make_vendor
+from tests.procurement.factories import OPENING, make_joint_purchase, make_vendor
 
 PRICE = "98765.43"
 SECRETS = ("98765", "SEALED-DOC-CONTENT", "SEALED-NAME")
 
 
 @pytest.fixture
-def sealed(world, monkeypatch):
-    clock = Clock(monkeypatch)
+def sealed(world, clock):
     jp = make_joint_purchase(world)
     make_vendor("Acme Salt Co", world.vince, world.capitol)
     bid, _ = do_submit_bid(

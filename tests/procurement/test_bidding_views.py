@@ -15,12 +15,7 @@ from interlocal.procurement.actions import do_award, do_open_bids, do_submit_bid
 from interlocal.procurement.models import Bid, Contract, ContractAmendment, Solicitation
 from interlocal.tenancy.models import Membership
 from tests.api.helpers import assert_error, make_token
-from tests.procurement.factories_bidding import DEADLINE, OPENING, Clock, make_joint_purchase, make_vendor
-
-
-@pytest.fixture
-def clock(monkeypatch):
-    return Clock(monkeypatch)
+from tests.procurement.factories import DEADLINE, OPENING, make_joint_purchase, make_vendor
 
 
 @pytest.fixture
@@ -266,14 +261,13 @@ def test_award_and_open_are_for_the_council(scene, client, clock, world):
     )
 
 
-def test_bid_list_api_query_count_does_not_grow(scene, client, world):
+def test_bid_list_api_query_count_does_not_grow(scene, client, world, vendor_factory):
     """GET …/solicitations/{id}/bids has a path parameter, which tests/test_query_budgets.py cannot
     template yet; the same check here: 5 and 50 bids cost the same number of queries."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from interlocal.procurement.models import Vendor
-    from tests.procurement.budgets_bidding import _bid
+    from tests.procurement.budgets.bidding import _bid
 
     jp, *_ = scene
     token = make_token(world.alice)
@@ -281,10 +275,7 @@ def test_bid_list_api_query_count_does_not_grow(scene, client, world):
 
     def add(start, count):
         for i in range(start, start + count):
-            vendor = Vendor.objects.create(
-                name=f"V{i}", legal_id=f"L{i}", email=f"v{i}@x.example", status="active"
-            )
-            _bid(jp.solicitation, vendor, f"q{i}")
+            _bid(jp.solicitation, vendor_factory(name=f"V{i} Supply"), f"q{i}")
 
     def count():
         with CaptureQueriesContext(connection) as ctx:

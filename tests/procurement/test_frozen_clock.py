@@ -15,12 +15,11 @@ from interlocal.procurement.actions import (
     do_submit_bid,
 )
 from interlocal.procurement.models import Contract, Vendor
-from tests.procurement.factories import frozen
-from tests.procurement.factories_bidding import OPENING, T0, Clock, make_joint_purchase, make_vendor
+from tests.clock import T0, Clock
+from tests.procurement.factories import OPENING, make_joint_purchase, make_vendor
 
 
-def test_bids_addenda_and_amendments_carry_the_frozen_time(world: Any, monkeypatch: Any) -> None:
-    clock = Clock(monkeypatch)
+def test_bids_addenda_and_amendments_carry_the_frozen_time(world: Any, clock: Clock) -> None:
     jp = make_joint_purchase(world)
     acme = make_vendor("Acme", world.vince, world.capitol)
     clock.advance(hours=1)
@@ -62,9 +61,9 @@ def test_bids_addenda_and_amendments_carry_the_frozen_time(world: Any, monkeypat
     assert amendment.created_at == OPENING + dt.timedelta(days=3)
 
 
-def test_model_defaults_follow_the_mock_patched_clock(world: Any) -> None:
+def test_model_defaults_follow_the_clock_when_it_is_set(world: Any, clock: Clock) -> None:
     moment = dt.datetime(2030, 1, 2, 3, 4, 5, tzinfo=dt.UTC)
-    with frozen(moment):
-        vendor = Vendor.objects.create(name="Clockwork", legal_id="CLK-1", email="c@clock.example")
+    clock.set(moment)
+    vendor = Vendor.objects.create(name="Clockwork", legal_id="CLK-1", email="c@clock.example")
     vendor.refresh_from_db()
     assert vendor.created_at == moment

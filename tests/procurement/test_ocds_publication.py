@@ -48,8 +48,8 @@ from interlocal.procurement.ocds import (
     validation_errors,
 )
 from interlocal.tenancy.models import Membership
-from tests.procurement.factories import make_solicitation
-from tests.procurement.factories_bidding import OPENING, T0, Clock, make_joint_purchase, make_vendor
+from tests.clock import T0
+from tests.procurement.factories import OPENING, make_joint_purchase, make_solicitation, make_vendor
 
 PREFIX = "ocds-t3st01"
 ACME, BRINE = "Acme Salt Co", "Brine Brothers"
@@ -57,10 +57,9 @@ SALT_ACME, SALT_BRINE, BRINE_ACME, BRINE_BRINE = "61.37", "63.11", "0.29", "0.27
 API = "/api/v1/ocds"
 
 
-@pytest.fixture
-def clock(monkeypatch, settings):
+@pytest.fixture(autouse=True)
+def _ocds_prefix(settings):
     settings.INTERLOCAL_OCDS_PREFIX = PREFIX
-    return Clock(monkeypatch)
 
 
 @pytest.fixture
@@ -323,11 +322,11 @@ def test_a_cancellation_after_the_opening_keeps_the_opening_release(world, clock
     assert validation_errors(release_package(releases, **publication.package_header())) == []
 
 
-def test_drafts_are_never_published(world, clock):
+def test_drafts_are_never_published(world, clock, demand_round_factory):
     make_solicitation(
         world.capitol, reference_number="DRAFT-1", title="Secret draft", status=Solicitation.Status.DRAFT
     )
-    DemandRound.objects.create(
+    demand_round_factory(
         consortium=world.capitol,
         title="Draft round",
         status=DemandRound.Status.DRAFT,
@@ -437,11 +436,10 @@ def test_cli_validate_exits_non_zero_with_located_problems(tmp_path):
     assert result.returncode != 0 and "releases/0" in result.stderr and "not a valid OCDS" in result.stderr
 
 
-def test_build_releases_of_a_planning_only_round(world, clock):
-    round_ = DemandRound.objects.create(
-        consortium=world.capitol, title="Laptops 2028", status=DemandRound.Status.OPEN,
-        cut_off_at=T0 + dt.timedelta(days=9), opened_at=T0,
-    )  # fmt: skip
+def test_build_releases_of_a_planning_only_round(world, clock, demand_round_factory):
+    round_ = demand_round_factory(
+        consortium=world.capitol, title="Laptops 2028", cut_off_at=T0 + dt.timedelta(days=9)
+    )
     process = publication.process_for_ocid(round_.ocid)
     assert process is not None
     [planning] = build_releases(process)
@@ -453,7 +451,7 @@ def test_build_releases_of_a_planning_only_round(world, clock):
 
 
 @pytest.fixture
-def more_processes(world, clock, everything):
+def more_processes(world, clock, everything, demand_round_factory):
     """…plus a public and a private document, a re-tender from the same round, a standalone
     solicitation and a planning-only round: every kind of process, for the chunked export."""
     sol = everything.solicitation
@@ -469,10 +467,7 @@ def more_processes(world, clock, everything):
     make_solicitation(
         world.capitol, reference_number="IFB-9", title="Laptops", questions_deadline=T0 + dt.timedelta(days=3)
     )
-    DemandRound.objects.create(
-        consortium=world.capitol, title="Laptops 2028", status=DemandRound.Status.OPEN,
-        cut_off_at=T0 + dt.timedelta(days=9), opened_at=T0,
-    )  # fmt: skip
+    demand_round_factory(consortium=world.capitol, title="Laptops 2028", cut_off_at=T0 + dt.timedelta(days=9))
     return everything
 
 

@@ -29,14 +29,10 @@ from interlocal.procurement.queries import (
 )
 from interlocal.tenancy.models import Membership
 from tests.api.helpers import make_token
-from tests.procurement.factories_bidding import Clock, make_awarded_purchase
+from tests.clock import Clock
+from tests.procurement.factories import make_awarded_purchase
 
 TITLE = "Road salt OUTSIDE-MARKER"
-
-
-@pytest.fixture
-def clock(monkeypatch: Any) -> Clock:
-    return Clock(monkeypatch)
 
 
 @pytest.fixture

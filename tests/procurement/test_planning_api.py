@@ -13,7 +13,8 @@ from django.utils import timezone
 
 from interlocal.procurement.models import DemandEntry, DemandRound, Solicitation
 from tests.api.helpers import assert_error, make_token
-from tests.procurement.factories import frozen, make_entry, make_round, make_solicitation, make_vendor
+from tests.clock import Clock
+from tests.procurement.factories import make_entry, make_round, make_solicitation, make_vendor
 
 pytestmark = pytest.mark.django_db
 P = "/api/v1/procurement"
@@ -87,17 +88,17 @@ def test_member_enters_demand_with_clear_errors(world: Any) -> None:
     assert DemandEntry.objects.get().quantity == Decimal(1200)
 
 
-def test_entries_after_the_cut_off_are_refused(world: Any) -> None:
-    with frozen(NOW):
-        round_ = make_round(world.capitol, members=(world.avon,), cut_off_at=NOW + dt.timedelta(seconds=1))
+def test_entries_after_the_cut_off_are_refused(world: Any, clock: Clock) -> None:
+    clock.set(NOW)
+    round_ = make_round(world.capitol, members=(world.avon,), cut_off_at=NOW + dt.timedelta(seconds=1))
     item = round_.items.get(line_number=1)
-    with frozen(NOW + dt.timedelta(seconds=1)):
-        response = _json(
-            api(world, "bob"),
-            "PUT",
-            f"{P}/rounds/{round_.pk}/items/{item.pk}/entry",
-            {"member": world.avon.pk, "quantity": "5"},
-        )
+    clock.set(NOW + dt.timedelta(seconds=1))
+    response = _json(
+        api(world, "bob"),
+        "PUT",
+        f"{P}/rounds/{round_.pk}/items/{item.pk}/entry",
+        {"member": world.avon.pk, "quantity": "5"},
+    )
     assert "cut-off" in json.dumps(assert_error(response, 422))
     assert not DemandEntry.objects.exists()
 

@@ -15,7 +15,8 @@ from interlocal.audit.models import AuditEvent
 from interlocal.procurement import actions
 from interlocal.procurement.models import DemandEntry, DemandItem, DemandRound, DemandRoundMember
 from interlocal.procurement.queries import demand_by_item
-from tests.procurement.factories import frozen, make_entry, make_round
+from tests.clock import Clock
+from tests.procurement.factories import make_entry, make_round
 
 pytestmark = pytest.mark.django_db
 
@@ -159,19 +160,19 @@ def test_prices_follow_the_currency_minor_unit(world: Any) -> None:
             actions.check_amount(bad, currency="USD", field="p", label="Price")
 
 
-def test_entries_after_the_cut_off_are_refused_and_audited(world: Any, client_for: Any) -> None:
-    with frozen(NOW):
-        round_ = make_round(world.capitol, members=(world.avon,), cut_off_at=NOW + dt.timedelta(hours=1))
-        salt = round_.items.get(line_number=1)
-        actions.do_save_entry(salt, world.avon, acting_user=world.bob, quantity="5")
-    with frozen(NOW + dt.timedelta(hours=1)):  # exactly at the cut-off
-        with pytest.raises(ValidationError, match="cut-off"):
-            actions.do_save_entry(salt, world.avon, acting_user=world.bob, quantity="50")
-        response = client_for("bob").post(
-            reverse("procurement:round_demand", args=[round_.pk]), {f"item{salt.pk}-quantity": "50"}
-        )
-        assert response.status_code == 400
-        assert "cut-off" in response.content.decode()
+def test_entries_after_the_cut_off_are_refused_and_audited(world: Any, client_for: Any, clock: Clock) -> None:
+    clock.set(NOW)
+    round_ = make_round(world.capitol, members=(world.avon,), cut_off_at=NOW + dt.timedelta(hours=1))
+    salt = round_.items.get(line_number=1)
+    actions.do_save_entry(salt, world.avon, acting_user=world.bob, quantity="5")
+    clock.set(NOW + dt.timedelta(hours=1))  # exactly at the cut-off
+    with pytest.raises(ValidationError, match="cut-off"):
+        actions.do_save_entry(salt, world.avon, acting_user=world.bob, quantity="50")
+    response = client_for("bob").post(
+        reverse("procurement:round_demand", args=[round_.pk]), {f"item{salt.pk}-quantity": "50"}
+    )
+    assert response.status_code == 400
+    assert "cut-off" in response.content.decode()
     assert DemandEntry.objects.get(item=salt).quantity == Decimal(5)
     assert AuditEvent.objects.filter(action="procurement.entry.refused").exists()
 
@@ -217,12 +218,12 @@ def test_member_sees_only_its_own_entries(world: Any, client_for: Any) -> None:
 
 
 def test_cutoff_reminders_are_sent_once(
-    world: Any, mailoutbox: Any, django_capture_on_commit_callbacks: Any
+    world: Any, mailoutbox: Any, django_capture_on_commit_callbacks: Any, clock: Clock
 ) -> None:
-    with frozen(NOW):
-        round_ = make_round(world.capitol, members=(world.avon,), cut_off_at=NOW + dt.timedelta(hours=30))
-        assert actions.send_cutoff_reminders() == 1
-        assert actions.send_cutoff_reminders() == 0
+    clock.set(NOW)
+    round_ = make_round(world.capitol, members=(world.avon,), cut_off_at=NOW + dt.timedelta(hours=30))
+    assert actions.send_cutoff_reminders() == 1
+    assert actions.send_cutoff_reminders() == 0
     round_.refresh_from_db()
     assert round_.reminder_sent_at is not None
 

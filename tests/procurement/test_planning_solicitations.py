@@ -18,7 +18,8 @@ from interlocal.audit.models import AuditEvent
 from interlocal.procurement import actions
 from interlocal.procurement.models import Addendum, Solicitation, VendorQuestion
 from interlocal.procurement.queries import unacknowledged_addenda
-from tests.procurement.factories import frozen, make_solicitation, make_vendor
+from tests.clock import Clock
+from tests.procurement.factories import make_solicitation, make_vendor
 
 pytestmark = pytest.mark.django_db
 
@@ -72,12 +73,12 @@ def test_opening_before_deadline_is_refused(world: Any, client_for: Any) -> None
     assert not Solicitation.objects.exists()
 
 
-def test_publication_checks_deadline_and_weights(world: Any) -> None:
-    with frozen(NOW):
-        sol = make_solicitation(
-            world.capitol, status="draft", deadline=NOW - dt.timedelta(minutes=1), method="rfp"
-        )
-        problems = actions.publication_problems(sol)
+def test_publication_checks_deadline_and_weights(world: Any, clock: Clock) -> None:
+    clock.set(NOW)
+    sol = make_solicitation(
+        world.capitol, status="draft", submission_deadline=NOW - dt.timedelta(minutes=1), method="rfp"
+    )
+    problems = actions.publication_problems(sol)
     assert "submission_deadline" in problems
     assert "award_basis" in problems  # an RFP is awarded on weighted criteria
     sol = make_solicitation(
@@ -122,13 +123,16 @@ def test_questions_are_answered_and_published_without_the_vendor(world: Any, cli
     assert "Varga Supply" in staff
 
 
-def test_questions_after_the_deadline_are_refused(world: Any) -> None:
+def test_questions_after_the_deadline_are_refused(world: Any, clock: Clock) -> None:
     vendor = make_vendor("Varga Supply", user=world.vince, consortium=world.capitol)
-    with frozen(NOW):
-        sol = make_solicitation(
-            world.capitol, deadline=NOW + dt.timedelta(days=5), questions_deadline=NOW + dt.timedelta(days=1)
-        )
-    with frozen(NOW + dt.timedelta(days=1)), pytest.raises(ValidationError, match="closed"):
+    clock.set(NOW)
+    sol = make_solicitation(
+        world.capitol,
+        submission_deadline=NOW + dt.timedelta(days=5),
+        questions_deadline=NOW + dt.timedelta(days=1),
+    )
+    clock.set(NOW + dt.timedelta(days=1))
+    with pytest.raises(ValidationError, match="closed"):
         actions.do_ask_question(sol, vendor, acting_user=world.vince, text="Late?")
     assert not VendorQuestion.objects.exists()
 

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from interlocal.procurement import actions
 from interlocal.procurement.models import Solicitation
-from tests.procurement.factories import make_entry, make_round, make_solicitation
+from tests.procurement.factories import make_entry, make_round
 
 pytestmark = pytest.mark.django_db
 
@@ -54,16 +54,18 @@ def test_a_retender_gets_its_own_ocid_and_the_first_keeps_the_rounds(world: Any,
     assert answer["ocid"] == second.ocid
 
 
-def test_reading_the_ocid_runs_no_query(world: Any, django_assert_num_queries: Any) -> None:
-    sol = make_solicitation(world.capitol)
+def test_reading_the_ocid_runs_no_query(
+    world: Any, django_assert_num_queries: Any, solicitation_factory: Any
+) -> None:
+    sol = solicitation_factory(consortium=world.capitol)
     fresh = Solicitation.objects.get(pk=sol.pk)
     with django_assert_num_queries(0):
         assert fresh.ocid.endswith(f"-solicitation-{sol.pk}")
 
 
-def test_two_solicitations_cannot_share_a_process(world: Any) -> None:
-    a = make_solicitation(world.capitol, reference_number="A")
-    b = make_solicitation(world.capitol, reference_number="B")
+def test_two_solicitations_cannot_share_a_process(world: Any, solicitation_factory: Any) -> None:
+    a = solicitation_factory(consortium=world.capitol, reference_number="A")
+    b = solicitation_factory(consortium=world.capitol, reference_number="B")
     with pytest.raises(IntegrityError), transaction.atomic():
         Solicitation.objects.filter(pk=b.pk).update(ocds_process=a.ocds_process)
 

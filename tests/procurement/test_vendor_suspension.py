@@ -12,12 +12,11 @@ from django.urls import reverse
 from interlocal.audit.models import AuditEvent
 from interlocal.procurement.actions import do_reinstate_vendor, do_submit_bid, do_suspend_vendor
 from interlocal.procurement.models import Bid, Vendor
-from tests.procurement.factories_bidding import Clock, make_joint_purchase, make_vendor
+from tests.procurement.factories import make_joint_purchase, make_vendor
 
 
 @pytest.fixture
-def acme(world: Any, monkeypatch: Any) -> Vendor:
-    Clock(monkeypatch)
+def acme(world: Any, clock: Any) -> Vendor:
     return make_vendor("Acme Salt Co", world.vince, world.capitol)
 
 

@@ -5,19 +5,17 @@ from __future__ import annotations
 from typing import Any
 
 from interlocal.taxonomy.matching import normalize
-from interlocal.taxonomy.models import ServiceArea, Synonym, UnmatchedTerm
+from interlocal.taxonomy.models import ServiceArea, UnmatchedTerm
+from tests.taxonomy.factories import ServiceAreaFactory, SynonymFactory
 from tests.test_query_budgets import Budget
 
 
 def _own_areas(world: Any, start: int, count: int) -> None:
     """Areas of Capitol Region's own, each with two synonyms (the list shows them)."""
     for i in range(start, start + count):
-        area = ServiceArea.objects.create(
-            consortium=world.capitol, code=f"budget-area-{i}", name=f"Budget area {i}", definition="Budget."
-        )
+        area = ServiceAreaFactory(consortium=world.capitol, code=f"budget-area-{i}", name=f"Budget area {i}")
         for j in range(2):
-            text = f"Budget synonym {i} {j}"
-            Synonym.objects.create(area=area, consortium=world.capitol, text=text, normalized=normalize(text))
+            SynonymFactory(area=area, consortium=world.capitol, text=f"Budget synonym {i} {j}")
 
 
 def _terms(world: Any, start: int, count: int) -> None:

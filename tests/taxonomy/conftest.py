@@ -1,5 +1,5 @@
 """The standard catalogue is seeded by a migration; a flushed database (transactional tests that
-ran earlier) gets it back here."""
+ran earlier) gets it back here. The taxonomy factories (tests/taxonomy/factories.py) as fixtures."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import pytest
 
 from interlocal.taxonomy.loader import load_standard_catalogue
 from interlocal.taxonomy.models import ServiceArea
+from tests.taxonomy.factories import ServiceAreaFactory, SynonymFactory, UnmatchedTermFactory
 
 
 @pytest.fixture(autouse=True)
@@ -20,3 +21,19 @@ def _catalogue(db: Any) -> None:
 def area(code: str) -> ServiceArea:
     """A standard area by code."""
     return ServiceArea.objects.get(consortium__isnull=True, code=code)
+
+
+@pytest.fixture
+def service_area_factory(db: Any) -> type[ServiceAreaFactory]:
+    """A consortium's own area (pass consortium=...)."""
+    return ServiceAreaFactory
+
+
+@pytest.fixture
+def synonym_factory(db: Any) -> type[SynonymFactory]:
+    return SynonymFactory
+
+
+@pytest.fixture
+def unmatched_term_factory(db: Any) -> type[UnmatchedTermFactory]:
+    return UnmatchedTermFactory

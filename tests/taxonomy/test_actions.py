@@ -21,7 +21,6 @@ from interlocal.taxonomy.actions import (
 from interlocal.taxonomy.models import ServiceArea, Synonym, UnmatchedTerm
 from interlocal.taxonomy.queries import match_term, matcher_for, queue_count
 from tests.taxonomy.conftest import area
-from tests.taxonomy.factories import ServiceAreaFactory
 
 
 def test_the_standard_catalogue_is_seeded():
@@ -38,10 +37,10 @@ def test_the_standard_catalogue_is_seeded():
     ).exists()
 
 
-def test_for_consortium_gives_standard_and_own_active_areas_in_order(world):
-    own = ServiceAreaFactory(consortium=world.capitol, name="Snow removal", sort_order=5)
-    ServiceAreaFactory(consortium=world.capitol, name="Retired thing", is_active=False)
-    ServiceAreaFactory(consortium=world.prairies, name="Prairie thing")
+def test_for_consortium_gives_standard_and_own_active_areas_in_order(world, service_area_factory):
+    own = service_area_factory(consortium=world.capitol, name="Snow removal", sort_order=5)
+    service_area_factory(consortium=world.capitol, name="Retired thing", is_active=False)
+    service_area_factory(consortium=world.prairies, name="Prairie thing")
     areas = list(ServiceArea.objects.for_consortium(world.capitol))
     assert areas[0] == own
     assert {a.name for a in areas} == {own.name} | set(
@@ -101,8 +100,8 @@ def test_mapping_is_remembered_for_the_consortium_only(world):
     ).exists()
 
 
-def test_a_consortium_mapping_overrides_a_later_standard_synonym(world):
-    own = ServiceAreaFactory(consortium=world.capitol, name="Winter operations")
+def test_a_consortium_mapping_overrides_a_later_standard_synonym(world, service_area_factory):
+    own = service_area_factory(consortium=world.capitol, name="Winter operations")
     do_resolve_term(world.capitol, "Snow plowing", source="x")
     do_map_term(UnmatchedTerm.objects.get(), area=own, actor=world.alice)
     # The standard catalogue later gains the same phrase for another area: the consortium's
@@ -112,10 +111,10 @@ def test_a_consortium_mapping_overrides_a_later_standard_synonym(world):
     assert match_term(world.prairies, "Snow plowing").area == area("fleet")
 
 
-def test_mapping_to_another_consortiums_area_is_refused(world):
+def test_mapping_to_another_consortiums_area_is_refused(world, service_area_factory):
     do_resolve_term(world.capitol, "Snow plowing", source="x")
     term = UnmatchedTerm.objects.get()
-    theirs = ServiceAreaFactory(consortium=world.prairies)
+    theirs = service_area_factory(consortium=world.prairies)
     with pytest.raises(ValidationError) as exc:
         do_map_term(term, area=theirs, actor=world.alice)
     assert "area" in exc.value.message_dict

@@ -12,7 +12,6 @@ from interlocal.taxonomy.actions import do_resolve_term
 from interlocal.taxonomy.models import Synonym, UnmatchedTerm
 from tests.api.helpers import assert_error, make_token
 from tests.taxonomy.conftest import area
-from tests.taxonomy.factories import ServiceAreaFactory, SynonymFactory, UnmatchedTermFactory
 
 API = "/api/v1/taxonomy"
 
@@ -30,8 +29,8 @@ def api_for(world) -> Callable[[str | None], Client]:
 
 
 # --- Catalogue -----------------------------------------------------------------------------------
-def test_list_areas_with_synonyms(world, api_for):
-    ServiceAreaFactory(consortium=world.capitol, name="Snow removal", sort_order=5)
+def test_list_areas_with_synonyms(world, api_for, service_area_factory):
+    service_area_factory(consortium=world.capitol, name="Snow removal", sort_order=5)
     body = api_for("bob").get(f"{API}/areas", {"limit": 100}).json()
     assert body["count"] == 22
     first, second = body["items"][:2]
@@ -50,14 +49,14 @@ def test_list_areas_with_synonyms(world, api_for):
         ({"active": "false"}, []),
     ],
 )
-def test_area_filters(world, api_for, query, codes):
-    ServiceAreaFactory(consortium=world.capitol, code="snow", name="Snow removal")
+def test_area_filters(world, api_for, query, codes, service_area_factory):
+    service_area_factory(consortium=world.capitol, code="snow", name="Snow removal")
     body = api_for("bob").get(f"{API}/areas", {**query, "limit": 100}).json()
     assert [a["code"] for a in body["items"]] == codes
 
 
-def test_consortium_synonyms_are_shown_only_to_that_consortiums_people(world, api_for):
-    SynonymFactory(area=area("fleet"), consortium=world.capitol, text="DPW garage")
+def test_consortium_synonyms_are_shown_only_to_that_consortiums_people(world, api_for, synonym_factory):
+    synonym_factory(area=area("fleet"), consortium=world.capitol, text="DPW garage")
     fleet = area("fleet")
     mine = api_for("bob").get(f"{API}/areas/{fleet.pk}", {"consortium": world.capitol.pk}).json()
     assert "DPW garage" in {s["text"] for s in mine["synonyms"]}
@@ -68,8 +67,8 @@ def test_consortium_synonyms_are_shown_only_to_that_consortiums_people(world, ap
     assert found["count"] == 0
 
 
-def test_vendors_read_the_standard_catalogue_only(world, api_for):
-    own = ServiceAreaFactory(consortium=world.capitol)
+def test_vendors_read_the_standard_catalogue_only(world, api_for, service_area_factory):
+    own = service_area_factory(consortium=world.capitol)
     body = api_for("vince").get(f"{API}/areas", {"limit": 100}).json()
     assert body["count"] == 21
     assert_error(api_for("vince").get(f"{API}/areas/{own.pk}"), 404)
@@ -81,8 +80,8 @@ def test_anonymous_get_nothing(world, api_for):
     assert_error(_match(api_for(None), world.capitol.pk, text="x"), 401)
 
 
-def test_other_consortiums_area_is_404(world, api_for):
-    theirs = ServiceAreaFactory(consortium=world.prairies)
+def test_other_consortiums_area_is_404(world, api_for, service_area_factory):
+    theirs = service_area_factory(consortium=world.prairies)
     assert_error(api_for("alice").get(f"{API}/areas/{theirs.pk}"), 404)
 
 
@@ -140,11 +139,11 @@ def test_bad_match_input_names_the_field(world, api_for, body, where):
 
 
 # --- Review queue --------------------------------------------------------------------------------
-def test_queue_list(world, api_for):
+def test_queue_list(world, api_for, unmatched_term_factory):
     do_resolve_term(world.capitol, "Snow plowing", source="assessment.import")
     do_resolve_term(world.capitol, "Snow plowing", source="assessment.import")
-    UnmatchedTermFactory(consortium=world.capitol, text="Old", status="ignored")
-    UnmatchedTermFactory(consortium=world.prairies, text="Prairie term")
+    unmatched_term_factory(consortium=world.capitol, text="Old", status="ignored")
+    unmatched_term_factory(consortium=world.prairies, text="Prairie term")
     body = api_for("olga").get(f"{API}/terms", {"status": "pending"}).json()
     assert [t["text"] for t in body["items"]] == ["Snow plowing"]
     assert body["items"][0]["occurrences"] == 2
@@ -154,8 +153,8 @@ def test_queue_list(world, api_for):
     assert [t["text"] for t in api_for("pat").get(f"{API}/terms").json()["items"]] == ["Prairie term"]
 
 
-def test_resolve_map_remembers_the_term(world, api_for):
-    term = UnmatchedTermFactory(consortium=world.capitol, text="Snow plowing")
+def test_resolve_map_remembers_the_term(world, api_for, unmatched_term_factory):
+    term = unmatched_term_factory(consortium=world.capitol, text="Snow plowing")
     response = api_for("sam").post(
         f"{API}/terms/{term.pk}/resolve",
         {"action": "map", "area": area("fleet").pk},
@@ -168,8 +167,8 @@ def test_resolve_map_remembers_the_term(world, api_for):
     assert (again["area"]["code"], again["method"]) == ("fleet", "exact")
 
 
-def test_resolve_new_area_ignore_reopen(world, api_for):
-    term = UnmatchedTermFactory(consortium=world.capitol, text="Cemetery plots")
+def test_resolve_new_area_ignore_reopen(world, api_for, unmatched_term_factory):
+    term = unmatched_term_factory(consortium=world.capitol, text="Cemetery plots")
     client = api_for("alice")
     url = f"{API}/terms/{term.pk}/resolve"
     assert (
@@ -195,8 +194,8 @@ def test_resolve_new_area_ignore_reopen(world, api_for):
         ({"action": "destroy"}, "action"),
     ],
 )
-def test_bad_resolve_input_changes_nothing(world, api_for, payload, field):
-    term = UnmatchedTermFactory(consortium=world.capitol)
+def test_bad_resolve_input_changes_nothing(world, api_for, payload, field, unmatched_term_factory):
+    term = unmatched_term_factory(consortium=world.capitol)
     error = assert_error(
         api_for("sam").post(f"{API}/terms/{term.pk}/resolve", payload, content_type="application/json"), 422
     )
@@ -205,8 +204,8 @@ def test_bad_resolve_input_changes_nothing(world, api_for, payload, field):
     assert term.status == "pending"
 
 
-def test_resolve_refusals(world, api_for):
-    term = UnmatchedTermFactory(consortium=world.capitol)
+def test_resolve_refusals(world, api_for, unmatched_term_factory):
+    term = unmatched_term_factory(consortium=world.capitol)
     url = f"{API}/terms/{term.pk}/resolve"
     assert_error(api_for("olga").post(url, {"action": "ignore"}, content_type="application/json"), 403)
     for name in ("bob", "vince", "pat"):

@@ -8,7 +8,6 @@ from django.urls import reverse
 from interlocal.taxonomy.actions import do_resolve_term
 from interlocal.taxonomy.models import ServiceArea, Synonym, UnmatchedTerm
 from tests.taxonomy.conftest import area
-from tests.taxonomy.factories import ServiceAreaFactory, SynonymFactory, UnmatchedTermFactory
 
 
 def names_in(response) -> list[str]:
@@ -16,9 +15,9 @@ def names_in(response) -> list[str]:
 
 
 # --- Catalogue -----------------------------------------------------------------------------------
-def test_catalogue_lists_standard_and_own_areas_in_catalogue_order(world, client_for):
-    ServiceAreaFactory(consortium=world.capitol, name="Snow removal", sort_order=5)
-    ServiceAreaFactory(consortium=world.prairies, name="Prairie grain elevators")
+def test_catalogue_lists_standard_and_own_areas_in_catalogue_order(world, client_for, service_area_factory):
+    service_area_factory(consortium=world.capitol, name="Snow removal", sort_order=5)
+    service_area_factory(consortium=world.prairies, name="Prairie grain elevators")
     response = client_for("bob").get(reverse("taxonomy:areas"), {"page": 1})
     assert response.status_code == 200
     names = names_in(response)
@@ -38,15 +37,15 @@ def test_catalogue_lists_standard_and_own_areas_in_catalogue_order(world, client
         ({"active": "False"}, ["Old thing"]),
     ],
 )
-def test_catalogue_search_and_filters(world, client_for, query, expected):
-    ServiceAreaFactory(consortium=world.capitol, name="Snow removal")
-    ServiceAreaFactory(consortium=world.capitol, name="Old thing", is_active=False)
+def test_catalogue_search_and_filters(world, client_for, query, expected, service_area_factory):
+    service_area_factory(consortium=world.capitol, name="Snow removal")
+    service_area_factory(consortium=world.capitol, name="Old thing", is_active=False)
     response = client_for("bob").get(reverse("taxonomy:areas"), query)
     assert names_in(response) == expected
 
 
-def test_catalogue_search_does_not_find_other_consortiums_synonyms(world, client_for):
-    SynonymFactory(area=area("fleet"), consortium=world.prairies, text="Zamboni shed")
+def test_catalogue_search_does_not_find_other_consortiums_synonyms(world, client_for, synonym_factory):
+    synonym_factory(area=area("fleet"), consortium=world.prairies, text="Zamboni shed")
     assert names_in(client_for("bob").get(reverse("taxonomy:areas"), {"q": "Zamboni"})) == []
     assert names_in(client_for("pat").get(reverse("taxonomy:areas"), {"q": "Zamboni"})) == ["Fleet"]
 
@@ -58,16 +57,18 @@ def test_catalogue_csv_has_definitions_and_synonyms(world, client_for):
     assert "OnBase" in body and "scanning and imaging" in body
 
 
-def test_vendors_and_people_without_a_consortium_read_the_standard_catalogue_only(world, client_for):
-    ServiceAreaFactory(consortium=world.capitol, name="Snow removal")
+def test_vendors_and_people_without_a_consortium_read_the_standard_catalogue_only(
+    world, client_for, service_area_factory
+):
+    service_area_factory(consortium=world.capitol, name="Snow removal")
     response = client_for("vince").get(reverse("taxonomy:areas"))
     assert response.status_code == 200
     assert "Snow removal" not in names_in(response)
     assert response.context["table"].paginator.count == 21
 
 
-def test_vendors_neither_see_nor_find_a_consortiums_own_synonyms(world, client_for):
-    SynonymFactory(area=area("edms-records"), consortium=world.capitol, text="Town clerk vault")
+def test_vendors_neither_see_nor_find_a_consortiums_own_synonyms(world, client_for, synonym_factory):
+    synonym_factory(area=area("edms-records"), consortium=world.capitol, text="Town clerk vault")
     client = client_for("vince")
     response = client.get(reverse("taxonomy:areas"), {"q": "clerk vault"})
     assert response.context["table"].paginator.count == 0
@@ -93,9 +94,9 @@ def test_catalogue_needs_sign_in(client):
 
 
 # --- Area detail ---------------------------------------------------------------------------------
-def test_area_detail_shows_definition_and_synonyms(world, client_for):
-    SynonymFactory(area=area("edms-records"), consortium=world.capitol, text="Town clerk vault")
-    SynonymFactory(area=area("edms-records"), consortium=world.prairies, text="Prairie vault")
+def test_area_detail_shows_definition_and_synonyms(world, client_for, synonym_factory):
+    synonym_factory(area=area("edms-records"), consortium=world.capitol, text="Town clerk vault")
+    synonym_factory(area=area("edms-records"), consortium=world.prairies, text="Prairie vault")
     response = client_for("bob").get(reverse("taxonomy:area_detail", args=[area("edms-records").pk]))
     body = response.content.decode()
     assert response.status_code == 200
@@ -104,14 +105,14 @@ def test_area_detail_shows_definition_and_synonyms(world, client_for):
     assert not response.context["can_manage"]
 
 
-def test_another_consortiums_area_is_404(world, client_for):
-    theirs = ServiceAreaFactory(consortium=world.prairies)
+def test_another_consortiums_area_is_404(world, client_for, service_area_factory):
+    theirs = service_area_factory(consortium=world.prairies)
     for name in ("bob", "alice", "vince"):
         assert client_for(name).get(reverse("taxonomy:area_detail", args=[theirs.pk])).status_code == 404
 
 
-def test_vendors_do_not_see_own_areas(world, client_for):
-    own = ServiceAreaFactory(consortium=world.capitol)
+def test_vendors_do_not_see_own_areas(world, client_for, service_area_factory):
+    own = service_area_factory(consortium=world.capitol)
     assert client_for("vince").get(reverse("taxonomy:area_detail", args=[own.pk])).status_code == 404
     assert (
         client_for("vince").get(reverse("taxonomy:area_detail", args=[area("fleet").pk])).status_code == 200
@@ -162,8 +163,8 @@ def test_read_only_people_may_not_add_areas(world, client_for, name):
     assert not ServiceArea.objects.filter(consortium__isnull=False).exists()
 
 
-def test_staff_edit_an_own_area(world, client_for):
-    own = ServiceAreaFactory(consortium=world.capitol, name="Snow removal")
+def test_staff_edit_an_own_area(world, client_for, service_area_factory):
+    own = service_area_factory(consortium=world.capitol, name="Snow removal")
     url = reverse("taxonomy:area_edit", args=[own.pk])
     client = client_for("alice")
     assert client.get(url).status_code == 200
@@ -179,11 +180,11 @@ def test_staff_edit_an_own_area(world, client_for):
     assert (own.name, own.is_active) == ("Snow and ice", False)
 
 
-def test_editing_a_standard_area_is_403_and_other_consortiums_404(world, client_for):
+def test_editing_a_standard_area_is_403_and_other_consortiums_404(world, client_for, service_area_factory):
     assert client_for("alice").get(reverse("taxonomy:area_edit", args=[area("fleet").pk])).status_code == 403
-    theirs = ServiceAreaFactory(consortium=world.prairies)
+    theirs = service_area_factory(consortium=world.prairies)
     assert client_for("alice").get(reverse("taxonomy:area_edit", args=[theirs.pk])).status_code == 404
-    own = ServiceAreaFactory(consortium=world.capitol, name="Snow removal")
+    own = service_area_factory(consortium=world.capitol, name="Snow removal")
     response = client_for("olga").post(reverse("taxonomy:area_edit", args=[own.pk]), {"name": "Hacked"})
     assert response.status_code == 403
     own.refresh_from_db()
@@ -211,13 +212,13 @@ def test_a_taken_synonym_is_reported(world, client_for):
     assert not Synonym.objects.filter(consortium__isnull=False).exists()
 
 
-def test_synonym_writes_are_refused_to_read_only_people_and_outsiders(world, client_for):
+def test_synonym_writes_are_refused_to_read_only_people_and_outsiders(world, client_for, synonym_factory):
     fleet = area("fleet")
     assert (
         client_for("olga").post(reverse("taxonomy:synonym_add", args=[fleet.pk]), {"text": "x1"}).status_code
         == 403
     )
-    mine = SynonymFactory(area=fleet, consortium=world.capitol, text="DPW garage")
+    mine = synonym_factory(area=fleet, consortium=world.capitol, text="DPW garage")
     assert client_for("olga").post(reverse("taxonomy:synonym_delete", args=[mine.pk])).status_code == 403
     assert client_for("pat").post(reverse("taxonomy:synonym_delete", args=[mine.pk])).status_code == 404
     standard = Synonym.objects.filter(consortium__isnull=True).first()
@@ -227,10 +228,10 @@ def test_synonym_writes_are_refused_to_read_only_people_and_outsiders(world, cli
 
 
 # --- Review queue --------------------------------------------------------------------------------
-def test_queue_lists_waiting_terms_with_a_best_guess(world, client_for):
+def test_queue_lists_waiting_terms_with_a_best_guess(world, client_for, unmatched_term_factory):
     do_resolve_term(world.capitol, "Laserfish imaging vault", source="assessment.import")
-    UnmatchedTermFactory(consortium=world.capitol, text="Old one", status="ignored")
-    UnmatchedTermFactory(consortium=world.prairies, text="Prairie term")
+    unmatched_term_factory(consortium=world.capitol, text="Old one", status="ignored")
+    unmatched_term_factory(consortium=world.prairies, text="Prairie term")
     response = client_for("sam").get(reverse("taxonomy:queue"))
     assert response.status_code == 200
     rows = [row["object"].text for row in response.context["table"].rows]
@@ -271,8 +272,8 @@ def test_staff_map_a_term_and_it_matches_next_time(world, client_for):
     assert do_resolve_term(world.capitol, "snow plowing", source="assessment.import") == area("fleet")
 
 
-def test_map_a_term_to_a_new_area(world, client_for):
-    term = UnmatchedTermFactory(consortium=world.capitol, text="Cemetery plots")
+def test_map_a_term_to_a_new_area(world, client_for, unmatched_term_factory):
+    term = unmatched_term_factory(consortium=world.capitol, text="Cemetery plots")
     response = client_for("alice").post(
         reverse("taxonomy:term_detail", args=[term.pk]),
         {"action": "new", "name": "Cemeteries", "kind": "service", "definition": "Plots and burials."},
@@ -281,9 +282,11 @@ def test_map_a_term_to_a_new_area(world, client_for):
     assert ServiceArea.objects.get(consortium=world.capitol).name == "Cemeteries"
 
 
-def test_map_without_an_area_shows_an_error_and_changes_nothing(world, client_for):
-    term = UnmatchedTermFactory(consortium=world.capitol)
-    theirs = ServiceAreaFactory(consortium=world.prairies)
+def test_map_without_an_area_shows_an_error_and_changes_nothing(
+    world, client_for, service_area_factory, unmatched_term_factory
+):
+    term = unmatched_term_factory(consortium=world.capitol)
+    theirs = service_area_factory(consortium=world.prairies)
     for data in ({"action": "map"}, {"action": "map", "area": "abc"}, {"action": "map", "area": theirs.pk}):
         response = client_for("sam").post(reverse("taxonomy:term_detail", args=[term.pk]), data)
         assert response.status_code == 200
@@ -293,8 +296,8 @@ def test_map_without_an_area_shows_an_error_and_changes_nothing(world, client_fo
     assert not Synonym.objects.filter(consortium__isnull=False).exists()
 
 
-def test_ignore_and_reopen_from_the_page(world, client_for):
-    term = UnmatchedTermFactory(consortium=world.capitol, text="N/A")
+def test_ignore_and_reopen_from_the_page(world, client_for, unmatched_term_factory):
+    term = unmatched_term_factory(consortium=world.capitol, text="N/A")
     url = reverse("taxonomy:term_detail", args=[term.pk])
     assert client_for("sam").post(url, {"action": "ignore"}).status_code == 302
     term.refresh_from_db()
@@ -304,8 +307,8 @@ def test_ignore_and_reopen_from_the_page(world, client_for):
     assert term.status == "pending"
 
 
-def test_observer_reads_a_term_but_may_not_map_it(world, client_for):
-    term = UnmatchedTermFactory(consortium=world.capitol)
+def test_observer_reads_a_term_but_may_not_map_it(world, client_for, unmatched_term_factory):
+    term = unmatched_term_factory(consortium=world.capitol)
     url = reverse("taxonomy:term_detail", args=[term.pk])
     page = client_for("olga").get(url)
     assert page.status_code == 200 and not page.context["can_manage"]
@@ -315,8 +318,8 @@ def test_observer_reads_a_term_but_may_not_map_it(world, client_for):
     assert term.status == "pending"
 
 
-def test_other_consortiums_and_members_get_404_for_a_term(world, client_for):
-    term = UnmatchedTermFactory(consortium=world.capitol)
+def test_other_consortiums_and_members_get_404_for_a_term(world, client_for, unmatched_term_factory):
+    term = unmatched_term_factory(consortium=world.capitol)
     url = reverse("taxonomy:term_detail", args=[term.pk])
     for name in ("pat", "bob", "vince"):
         assert client_for(name).get(url).status_code == 404, name
@@ -326,9 +329,9 @@ def test_other_consortiums_and_members_get_404_for_a_term(world, client_for):
 
 
 # --- Navigation and dashboard --------------------------------------------------------------------
-def test_dashboard_card_counts_the_queue_for_staff(world, client_for):
-    UnmatchedTermFactory(consortium=world.capitol)
-    UnmatchedTermFactory(consortium=world.capitol)
+def test_dashboard_card_counts_the_queue_for_staff(world, client_for, unmatched_term_factory):
+    unmatched_term_factory(consortium=world.capitol)
+    unmatched_term_factory(consortium=world.capitol)
     body = client_for("sam").get(reverse("core:dashboard")).content.decode()
     assert "Terms to review" in body
     assert "terms that members typed match no service area yet" in body

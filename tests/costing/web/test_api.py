@@ -9,7 +9,7 @@ from django.test import Client
 
 from interlocal.costing.models import ScenarioParticipant
 from tests.api.helpers import make_token
-from tests.costing.web.factories import small_model
+from tests.costing.factories import small_model
 
 pytestmark = pytest.mark.django_db
 

@@ -13,7 +13,7 @@ from openpyxl import Workbook
 from interlocal.audit.models import AuditEvent
 from interlocal.costing.models import CostModel, Scenario, ScenarioParticipant
 from interlocal.costing.queries import chosen_rates
-from tests.costing.web.factories import add_town, make_participant, small_model
+from tests.costing.factories import ScenarioParticipantFactory, add_town, small_model
 
 pytestmark = pytest.mark.django_db
 
@@ -112,9 +112,8 @@ def _xlsx(rows):
     return out
 
 
-def test_upload_is_all_or_nothing_with_cells(world, client_for):
-    model = CostModel.objects.create(consortium=world.capitol, name="Upload test")
-    scenario = Scenario.objects.create(cost_model=model, name="Baseline")
+def test_upload_is_all_or_nothing_with_cells(world, client_for, scenario_factory):
+    scenario = scenario_factory(cost_model__consortium=world.capitol, cost_model__name="Upload test")
     header = ["member", "units", "standalone", "standalone_high", "population"]
     bad = _xlsx(
         [
@@ -137,9 +136,8 @@ def test_upload_is_all_or_nothing_with_cells(world, client_for):
     assert ScenarioParticipant.objects.filter(scenario=scenario).count() == 2
 
 
-def test_member_upload_refused_for_other_members_rows(world, client_for):
-    model = CostModel.objects.create(consortium=world.capitol, name="Upload test")
-    scenario = Scenario.objects.create(cost_model=model, name="Baseline")
+def test_member_upload_refused_for_other_members_rows(world, client_for, scenario_factory):
+    scenario = scenario_factory(cost_model__consortium=world.capitol, cost_model__name="Upload test")
     upload = _xlsx([["member", "units", "standalone"], ["Avon", 1, 1], ["Bolton", 1, 1]])
     response = client_for("bob").post(
         reverse("costing:scenario_upload", args=[scenario.pk]), {"file": upload}
@@ -168,7 +166,9 @@ def test_unstable_rule_names_the_group(world, client_for):
     model, scenario = small_model(world)
     # A tiny town that needs a very expensive service level: per capita undercharges it.
     town = add_town(world.capitol, "Tinyville", population=200)
-    make_participant(scenario, town, service_level_likely=Decimal(90_000), units_likely=1)
+    ScenarioParticipantFactory(
+        scenario=scenario, member=town, service_level_likely=Decimal(90_000), units_likely=1
+    )
     body = client_for("sam").get(reverse("costing:scenario_compare", args=[scenario.pk])).content.decode()
     assert "Under per capita, these 3 members would save" in body
 
@@ -204,12 +204,10 @@ def test_exports(world, client_for):
 
 
 def test_cost_model_with_a_service_area_from_the_catalogue(world, client_for):
-    from interlocal.taxonomy.models import ServiceArea
+    from tests.taxonomy.factories import ServiceAreaFactory
 
-    area = ServiceArea.objects.create(code="iso-backup", name="Backup test area", definition="Backups.")
-    foreign = ServiceArea.objects.create(
-        consortium=world.prairies, code="prairie-only", name="Prairies area", definition="Theirs."
-    )
+    area = ServiceAreaFactory(consortium=None, code="iso-backup", name="Backup test area")
+    foreign = ServiceAreaFactory(consortium=world.prairies, code="prairie-only", name="Prairies area")
     alice = client_for("alice")
     alice.post(reverse("costing:cost_model_create"), {"name": "With area", "area": area.pk})
     model = CostModel.objects.get(name="With area")
@@ -223,9 +221,8 @@ def test_cost_model_with_a_service_area_from_the_catalogue(world, client_for):
     assert not CostModel.objects.filter(name="Foreign area").exists()
 
 
-def test_council_adds_a_member_by_hand(world, client_for):
-    model = CostModel.objects.create(consortium=world.capitol, name="By hand")
-    scenario = Scenario.objects.create(cost_model=model, name="Baseline")
+def test_council_adds_a_member_by_hand(world, client_for, scenario_factory):
+    scenario = scenario_factory(cost_model__consortium=world.capitol, cost_model__name="By hand")
     sam = client_for("sam")
     page = sam.get(reverse("costing:participant_add", args=[scenario.pk])).content.decode()
     assert "Avon" in page and "Canton" in page

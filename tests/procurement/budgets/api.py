@@ -6,8 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from interlocal.procurement.models import Solicitation, Vendor, VendorQuestion
-from tests.procurement.budgets import _entries, _round_with_entries
-from tests.procurement.factories import make_solicitation, make_vendor
+from tests.procurement.budgets.planning import _entries, _round_with_entries
+from tests.procurement.factories import VendorFactory, make_solicitation, make_vendor
 from tests.test_query_budgets import Budget
 
 
@@ -43,15 +43,12 @@ def _addenda(world: Any, start: int, count: int) -> None:
 
 
 def _bids(world: Any, start: int, count: int) -> None:
-    # Imported here: budgets_bidding imports tests.test_query_budgets, which imports this module.
-    from tests.procurement.budgets_bidding import _bid
+    # Imported here: budgets.bidding imports tests.test_query_budgets, which imports this module.
+    from tests.procurement.budgets.bidding import _bid
 
     sol = _solicitation(world)
     for i in range(start, start + count):
-        vendor = Vendor.objects.create(
-            name=f"Bidder {i}", legal_id=f"BUD-B{i}", email=f"b{i}@x.example", status="active"
-        )
-        _bid(sol, vendor, f"budget-{i}")
+        _bid(sol, VendorFactory(name=f"Bidder {i}"), f"budget-{i}")
 
 
 BUDGETS = [

@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from interlocal.procurement.models import Bid, Contract, ContractLine, Vendor
-from tests.procurement.factories_bidding import make_joint_purchase, make_vendor
+from tests.procurement.factories import VendorFactory, make_joint_purchase, make_vendor
 from tests.test_query_budgets import Budget
 
 
@@ -44,10 +44,7 @@ def _register_kwargs(world: Any) -> dict[str, Any]:
 def _register(world: Any, start: int, count: int) -> None:
     jp, _vendor = _base(world)
     for i in range(start, start + count):
-        vendor = Vendor.objects.create(
-            name=f"Bidder {i}", legal_id=f"B{i}", email=f"b{i}@x.example", status="active"
-        )
-        _bid(jp.solicitation, vendor, f"r{i}")
+        _bid(jp.solicitation, VendorFactory(name=f"Bidder {i}"), f"r{i}")
 
 
 def _contracts(world: Any, start: int, count: int) -> None:

@@ -7,27 +7,29 @@ from typing import Any
 from django.utils import timezone
 
 from interlocal.costing.models import CostModel, Scenario
-from tests.costing.web.factories import add_town, make_cost_model, make_participant, make_scenario
+from tests.costing.factories import CostModelFactory, ScenarioFactory, ScenarioParticipantFactory, add_town
 from tests.test_query_budgets import Budget
 
 
 def _models(world: Any, start: int, count: int) -> None:
     for i in range(start, start + count):
-        model = make_cost_model(world.capitol, f"Budget model {i}")
-        make_scenario(model)
+        model = CostModelFactory(consortium=world.capitol, name=f"Budget model {i}")
+        ScenarioFactory(cost_model=model)
 
 
 def _scenario(world: Any) -> Any:
-    model = CostModel.objects.filter(name="Budget participants").first() or make_cost_model(
-        world.capitol, "Budget participants"
+    model = CostModel.objects.filter(name="Budget participants").first() or CostModelFactory(
+        consortium=world.capitol, name="Budget participants"
     )
-    return model.scenarios.first() or make_scenario(model)
+    return model.scenarios.first() or ScenarioFactory(cost_model=model)
 
 
 def _participants(world: Any, start: int, count: int) -> None:
     scenario = _scenario(world)
     for i in range(start, start + count):
-        make_participant(scenario, add_town(world.capitol, f"Budget town {i}"), units_likely=1 + i % 7)
+        ScenarioParticipantFactory(
+            scenario=scenario, member=add_town(world.capitol, f"Budget town {i}"), units_likely=1 + i % 7
+        )
     # A new updated_at, as the do_* functions set it: results are recomputed.
     Scenario.objects.filter(pk=scenario.pk).update(updated_at=timezone.now())
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from interlocal.assessment.models import Answer, Campaign, Question, Response, TemplateVersion
 from interlocal.tenancy.models import ConsortiumMember, Member
-from tests.assessment.factories import make_version
+from tests.assessment.factories import CampaignFactory, ResponseFactory, make_version
 from tests.test_query_budgets import Budget
 
 BUDGET_CAMPAIGN = "Budget campaign"
@@ -22,13 +22,7 @@ def _campaign(world: Any) -> Campaign:
     if existing is not None:
         return existing
     version = make_version(world.capitol, name="Budget template", locked=True)
-    return Campaign.objects.create(
-        consortium=world.capitol,
-        name=BUDGET_CAMPAIGN,
-        template_version=version,
-        status=Campaign.Status.OPEN,
-        deadline=timezone.now() + dt.timedelta(days=10),
-    )
+    return CampaignFactory(name=BUDGET_CAMPAIGN, template_version=version)
 
 
 def _campaigns(world: Any, start: int, count: int) -> None:
@@ -36,15 +30,13 @@ def _campaigns(world: Any, start: int, count: int) -> None:
         world.capitol, name="Budget template", locked=True
     )
     for i in range(start, start + count):
-        campaign = Campaign.objects.create(
-            consortium=world.capitol,
+        campaign = CampaignFactory(
             name=f"Budget campaign {i}",
             template_version=version,
-            status=Campaign.Status.OPEN,
             deadline=timezone.now() + dt.timedelta(days=10 + i),
         )
-        Response.objects.create(campaign=campaign, member=world.avon, status=Response.Status.IN_PROGRESS)
-        Response.objects.create(campaign=campaign, member=world.bolton, status=Response.Status.SUBMITTED)
+        ResponseFactory(campaign=campaign, member=world.avon, status=Response.Status.IN_PROGRESS)
+        ResponseFactory(campaign=campaign, member=world.bolton, status=Response.Status.SUBMITTED)
 
 
 def _templates(world: Any, start: int, count: int) -> None:

@@ -1,5 +1,5 @@
-"""Builders for bidding tests: a joint purchase (round, demand, solicitation) and vendors, with a
-frozen clock that every `timezone.now()` call sees."""
+"""Procurement bidding: a joint purchase (closed round, demand, published solicitation) at the test
+clock's T0, and one taken through bids, opening and award."""
 
 from __future__ import annotations
 
@@ -8,56 +8,25 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.utils import timezone
-
 from interlocal.procurement.models import (
     DemandEntry,
-    DemandItem,
     DemandRound,
     DemandRoundMember,
     Solicitation,
     SolicitationItem,
     Vendor,
-    VendorRegistration,
-    VendorUser,
 )
-from interlocal.tenancy.models import Membership
-from tests.factories import enrol_totp
+from tests.clock import T0, Clock
+from tests.procurement.factories.planning import (
+    DemandItemFactory,
+    DemandRoundFactory,
+    SolicitationFactory,
+    SolicitationItemFactory,
+)
+from tests.procurement.factories.vendors import make_vendor
 
-T0 = dt.datetime(2027, 3, 1, 12, 0, 0, tzinfo=dt.UTC)  # "now" at the start of every test
 DEADLINE = T0 + dt.timedelta(days=7)
 OPENING = DEADLINE + dt.timedelta(hours=1)
-
-
-class Clock:
-    """A frozen clock: `django.utils.timezone.now` answers `self.now` until moved."""
-
-    def __init__(self, monkeypatch: Any, start: dt.datetime = T0) -> None:
-        self.now = start
-        monkeypatch.setattr(timezone, "now", lambda: self.now)
-
-    def set(self, moment: dt.datetime) -> None:
-        self.now = moment
-
-    def advance(self, **delta: float) -> None:
-        self.now += dt.timedelta(**delta)
-
-
-def make_vendor(name: str, user: Any, consortium: Any = None, *, role: str = "admin") -> Vendor:
-    """An active, verified vendor company with `user` as one of its people."""
-    vendor = Vendor.objects.create(
-        name=name, legal_id=f"LEGAL-{name[:20]}", email=f"sales@{name.split()[0].lower()}.example",
-        email_verified_at=T0 - dt.timedelta(days=30), status=Vendor.Status.ACTIVE,
-    )  # fmt: skip
-    VendorUser.objects.create(vendor=vendor, user=user, role=role)
-    from allauth.mfa.models import Authenticator
-
-    if not Authenticator.objects.filter(user=user).exists():  # vendors must use an authenticator app
-        enrol_totp(user)
-    if consortium is not None:
-        VendorRegistration.objects.create(vendor=vendor, consortium=consortium)
-        Membership.objects.get_or_create(user=user, consortium=consortium, member=None, role="vendor")
-    return vendor
 
 
 @dataclass
@@ -81,13 +50,13 @@ def make_joint_purchase(
     """A closed demand round with two items and demand from `members`, and its published
     solicitation (deadline DEADLINE, opening OPENING)."""
     consortium = world.capitol
-    rnd = DemandRound.objects.create(
+    rnd = DemandRoundFactory(
         consortium=consortium, title=title, status=DemandRound.Status.CLOSED,
-        cut_off_at=T0 - dt.timedelta(days=10), currency=currency,
+        cut_off_at=T0 - dt.timedelta(days=10), currency=currency, opened_at=None,
     )  # fmt: skip
     specs = [("Road salt, bulk", "ton"), ("Liquid brine", "gallon")]
     demand_items = [
-        DemandItem.objects.create(round=rnd, line_number=n, description=d, unit=u)
+        DemandItemFactory(round=rnd, line_number=n, description=d, unit=u)
         for n, (d, u) in enumerate(specs, start=1)
     ]
     entries = []
@@ -105,25 +74,22 @@ def make_joint_purchase(
                     current_unit_price=Decimal("80.00") - j * 70 + i,
                 )  # fmt: skip
             )
-    solicitation = Solicitation.objects.create(
+    solicitation = SolicitationFactory(
         consortium=consortium, demand_round=rnd, reference_number=reference, title=title,
-        method=method, status=Solicitation.Status.PUBLISHED, published_at=T0 - dt.timedelta(days=5),
-        submission_deadline=DEADLINE, opening_at=OPENING, currency=currency, award_basis=award_basis,
-        ocds_process=f"round-{rnd.pk}",
+        method=method, published_at=T0 - dt.timedelta(days=5), submission_deadline=DEADLINE,
+        opening_at=OPENING, currency=currency, award_basis=award_basis, ocds_process=f"round-{rnd.pk}",
     )  # fmt: skip
-    items = []
-    for item in demand_items:
-        total = sum((e.quantity for e in entries if e.item_id == item.pk), Decimal(0))
-        items.append(
-            SolicitationItem.objects.create(
-                solicitation=solicitation,
-                demand_item=item,
-                line_number=item.line_number,
-                description=item.description,
-                unit=item.unit,
-                total_quantity=total,
-            )  # fmt: skip
+    items = [
+        SolicitationItemFactory(
+            solicitation=solicitation,
+            demand_item=item,
+            line_number=item.line_number,
+            description=item.description,
+            unit=item.unit,
+            total_quantity=sum((e.quantity for e in entries if e.item_id == item.pk), Decimal(0)),
         )
+        for item in demand_items
+    ]
     return JointPurchase(rnd, solicitation, items, entries)
 
 

@@ -15,12 +15,10 @@ from interlocal.assessment.models import (
     PeerGroup,
     Question,
     Response,
-    Section,
-    Template,
-    TemplateVersion,
 )
 from interlocal.taxonomy.models import ServiceArea
 from interlocal.tenancy.models import ConsortiumMember, Member
+from tests.assessment.factories import CampaignFactory, QuestionFactory, SectionFactory
 from tests.test_query_budgets import Budget
 
 DIMENSIONS = ["satisfaction", "pressing", "future", "readiness", "sharing"]
@@ -32,18 +30,20 @@ def _campaign(world: Any) -> Campaign:
     if existing is not None:
         return existing
     area = ServiceArea.objects.filter(consortium__isnull=True).order_by("pk").first()
-    template = Template.objects.create(consortium=world.capitol, name="Budget template")
-    version = TemplateVersion.objects.create(template=template, number=1, is_locked=True)
-    section = Section.objects.create(version=version, area=area, title="Area", order=0)
+    section = SectionFactory(
+        version__template__consortium=world.capitol,
+        version__template__name="Budget template",
+        version__is_locked=True,
+        area=area,
+        title="Area",
+        order=0,
+    )
     for i, dim in enumerate(DIMENSIONS):
-        Question.objects.create(
-            section=section, version=version, code=f"a.{dim}", text=dim, kind="scaled", dimension=dim, order=i
-        )
-    Question.objects.create(section=section, version=version, code="a.end", text="end", kind="date", order=9)
-    campaign = Campaign.objects.create(
-        consortium=world.capitol,
+        QuestionFactory(section=section, code=f"a.{dim}", text=dim, kind="scaled", dimension=dim, order=i)
+    QuestionFactory(section=section, code="a.end", text="end", kind="date", order=9)
+    campaign = CampaignFactory(
         name="Budget campaign",
-        template_version=version,
+        template_version=section.version,
         deadline=timezone.now() + dt.timedelta(days=1),
         status=Campaign.Status.CLOSED,
     )

@@ -1,0 +1,1 @@
+"""Query budgets of procurement lists by topic (run by tests/test_query_budgets.py)."""
