@@ -225,7 +225,7 @@ def database_main(n_items: int, n_bids: int, repeat: int) -> None:
                 )  # fmt: skip
                 for d in demand
             )
-            # Vendors as tests/procurement/factories_bidding.py make_vendor: active, verified, with
+            # Vendors as tests/procurement/factories/vendors.py make_vendor: active, verified, with
             # an authenticator app, registered with the consortium.
             bidders = []
             for b in range(n_bids):
