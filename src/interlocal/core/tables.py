@@ -241,9 +241,19 @@ class Table:
             out.append(header)
         return out
 
+    def annotate_page(self, objects: list[Any]) -> None:
+        """Hook: add per-row facts to the page's objects only (e.g. what the viewer may do with
+        each row), in a query or two for the page instead of a subquery over every row."""
+
+    @cached_property
+    def page_objects(self) -> list[Any]:
+        objects = list(self.page.object_list)
+        self.annotate_page(objects)
+        return objects
+
     @property
     def rows(self) -> Iterator[dict[str, Any]]:
-        for obj in self.page.object_list:
+        for obj in self.page_objects:
             cells = []
             for column in self.columns:
                 value = column.value(obj)
