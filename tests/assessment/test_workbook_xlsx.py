@@ -327,7 +327,7 @@ def _entries(data: bytes) -> dict[str, bytes]:
 def test_cell_reader_reads_what_openpyxl_reads() -> None:
     from openpyxl import Workbook
 
-    from interlocal.assessment.xlsx.cells import CellReader
+    from interlocal.lib.spreadsheets import XlsxReader as CellReader
 
     wb = Workbook()
     ws = wb.active
@@ -357,7 +357,7 @@ def test_cell_reader_reads_what_openpyxl_reads() -> None:
 
 
 def test_cell_reader_inline_and_rich_strings_and_1904_dates() -> None:
-    from interlocal.assessment.xlsx.cells import CellReader
+    from interlocal.lib.spreadsheets import XlsxReader as CellReader
 
     main = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
     rels = 'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"'

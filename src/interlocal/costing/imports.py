@@ -16,16 +16,19 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 from rapidfuzz import fuzz, process
 
+from interlocal.lib.spreadsheets import Limits, SpreadsheetError, read_table
 from interlocal.tenancy.models import Member
 
 __all__ = ["COLUMNS", "Problem", "parse_upload", "template_csv", "template_xlsx", "validate_rows"]
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 2000
+# One header row, the rows, and room for blank rows at the end; a few spare columns for notes.
+LIMITS = Limits(max_bytes=MAX_BYTES, max_rows=MAX_ROWS + 100, max_columns=60, max_cell_chars=1000)
 
 # (header, model field, kind); "member" is the key. Ranged fields: low / likely / high.
 COLUMNS: list[tuple[str, str, str]] = [
@@ -67,30 +70,16 @@ class UploadError(ValueError):
 
 
 def parse_upload(name: str, data: bytes) -> list[list[str]]:
-    """The upload's rows as text (first row: headers). CSV (UTF-8) or XLSX, by file name."""
-    if len(data) > MAX_BYTES:
-        raise UploadError(_("The file is larger than 5 MB."))
-    lower = name.lower()
-    if lower.endswith(".xlsx"):
-        try:
-            book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        except Exception as exc:  # openpyxl raises many kinds for a broken file
-            raise UploadError(
-                _("This is not a readable XLSX file (%(e)s).") % {"e": type(exc).__name__}
-            ) from exc
-        sheet = book.worksheets[0]
-        rows = [
-            ["" if v is None else _cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)
-        ]
-        book.close()
-    elif lower.endswith(".csv"):
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise UploadError(_("The CSV file must be UTF-8 encoded.")) from exc
-        rows = [list(r) for r in csv.reader(io.StringIO(text))]
-    else:
-        raise UploadError(_("Upload a .csv or .xlsx file."))
+    """The upload's rows as text (first row: headers). CSV (UTF-8) or XLSX, by file name.
+
+    Read by the shared, capped reader (`lib.spreadsheets`): a file that declares or holds cells
+    past the limits, expands too far or has an over-long value is refused before it is expanded.
+    """
+    try:
+        table = read_table(name, data, LIMITS)
+    except SpreadsheetError as exc:
+        raise UploadError(exc.message(_)) from None
+    rows = [["" if v is None else _cell_text(v) for v in row] for row in table]
     while rows and not any(c.strip() for c in rows[-1]):
         rows.pop()
     if not rows:

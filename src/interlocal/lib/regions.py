@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 from pathlib import Path
 
+from interlocal.lib.spreadsheets import Limits, SpreadsheetError, read_csv
+
 __all__ = ["RegionError", "RegionRow", "read_region_csv"]
+
+# A region list is a few thousand public bodies at most; it goes through the shared, capped reader.
+LIMITS = Limits(max_bytes=20 * 1024 * 1024, max_rows=200_000, max_columns=50, max_cell_chars=1000)
 
 _KINDS = {
     "town": "town",
@@ -35,9 +38,13 @@ class RegionRow:
 
 def read_region_csv(source: Path | str) -> list[RegionRow]:
     """Parse a region CSV (columns name, kind, state|province, population_approx); all or nothing."""
-    text = Path(source).read_text(encoding="utf-8") if isinstance(source, Path) else source
-    reader = csv.DictReader(io.StringIO(text))
-    fields = set(reader.fieldnames or [])
+    try:
+        table = read_csv(Path(source).read_bytes() if isinstance(source, Path) else source, LIMITS)
+    except SpreadsheetError as exc:
+        raise RegionError(exc.message()) from None
+    header = table[0] if table else []
+    reader = [dict(zip(header, row, strict=False)) for row in table[1:] if row]
+    fields = set(header)
     region_col = "state" if "state" in fields else "province"
     missing = {"name", "kind", region_col, "population_approx"} - fields
     if missing:

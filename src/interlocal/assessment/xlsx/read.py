@@ -14,11 +14,11 @@ from typing import Any
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
 
-from interlocal.assessment.xlsx.cells import CellReader, CellReaderError
 from interlocal.assessment.xlsx.signing import FORMAT_VERSION, META_SHEET, verify
 from interlocal.assessment.xlsx.spec import Identity, Problem, QuestionSpec, Translate, noop
 from interlocal.assessment.xlsx.spec import noop as _
 from interlocal.assessment.xlsx.values import ParseError, parse_value
+from interlocal.lib.spreadsheets import Limits, SpreadsheetError, XlsxReader, check_package
 
 __all__ = [
     "OpenedWorkbook",
@@ -34,7 +34,16 @@ _MACRO_SUFFIXES = {".xlsm", ".xltm", ".xlam"}
 _REFUSED_SUFFIXES = {".xls": "xls", ".xlsb": "xlsb", ".ods": "ods", ".csv": "csv"}
 # A workbook of a few hundred questions expands to well under a megabyte; a zip that expands to
 # far more is a decompression bomb, not a workbook.
-MAX_EXPANDED_BYTES = 200 * 1024 * 1024
+MAX_EXPANDED_BYTES = 64 * 1024 * 1024
+# What the shared reader accepts: thousands of questions, one list column per distinct drop-down.
+# The file's own size is checked first by check_file (ASSESSMENT_WORKBOOK_MAX_BYTES).
+READ_LIMITS = Limits(
+    max_bytes=256 * 1024 * 1024,
+    max_rows=20_000,
+    max_columns=1_000,
+    max_part_bytes=MAX_EXPANDED_BYTES,
+    max_expanded_bytes=MAX_EXPANDED_BYTES,
+)
 
 
 class WorkbookError(Exception):
@@ -52,7 +61,7 @@ class OpenedWorkbook:
     identity: Identity
     layout: list[tuple[str, str, str]]
     generated_at: str
-    workbook: CellReader = field(repr=False)
+    workbook: XlsxReader = field(repr=False)
 
     def cell_of(self, code: str) -> tuple[str, str]:
         """(sheet, cell) of the answer to question `code`; ("", "") if it has none."""
@@ -139,8 +148,16 @@ def check_file(
                         translate(_("The workbook is macro-enabled; save it as an Excel Workbook (.xlsx)."))
                     )
                 ]
-            if sum(info.file_size for info in infos) > MAX_EXPANDED_BYTES:
-                return [Problem(translate(_("The workbook expands to an implausible size; it is refused.")))]
+            try:
+                check_package(zf, READ_LIMITS)
+            except SpreadsheetError as exc:
+                return [
+                    Problem(
+                        translate(_("The workbook expands to an implausible size; it is refused."))
+                        + " "
+                        + exc.message(translate)
+                    )
+                ]
             damaged = zf.testzip()
             if damaged is not None:
                 return [
@@ -182,9 +199,11 @@ def open_workbook(
         [Problem(translate(_("The workbook could not be read: it is damaged or not a valid .xlsx file.")))]
     )
     try:
-        wb = CellReader(data)
-    except CellReaderError:
-        raise damaged from None
+        wb = XlsxReader(data, READ_LIMITS)
+    except SpreadsheetError as exc:
+        if exc.damaged:
+            raise damaged from None
+        raise WorkbookError([Problem(exc.message(translate))]) from None
     if META_SHEET not in wb.sheetnames:
         wb.close()
         raise WorkbookError(
@@ -202,9 +221,11 @@ def open_workbook(
         )
     try:
         meta = wb.read(META_SHEET, "ABC")
-    except CellReaderError:
+    except SpreadsheetError as exc:
         wb.close()
-        raise damaged from None
+        if exc.damaged:
+            raise damaged from None
+        raise WorkbookError([Problem(exc.message(translate))]) from None
     last_row = max((int(ref[1:]) for ref in meta), default=0)
     rows = [tuple(meta.get(f"{col}{row}") for col in "ABC") for row in range(1, last_row + 1)]
     head: dict[str, Any] = {str(r[0]): r[1] for r in rows[:7] if r[0] is not None}
@@ -264,15 +285,13 @@ def read_answers(
             columns = {"A", *(get_column_letter(col) for _c, _row, col in entries)}
             try:
                 grid = wb.read(sheet, columns, first_row=first, last_row=last)
-            except CellReaderError:
-                problems.append(
-                    Problem(
-                        translate(_("The sheet “{sheet}” could not be read: it is damaged.")).format(
-                            sheet=sheet
-                        ),
-                        sheet=sheet,
-                    )
+            except SpreadsheetError as exc:
+                message = (
+                    translate(_("The sheet “{sheet}” could not be read: it is damaged.")).format(sheet=sheet)
+                    if exc.damaged
+                    else exc.message(translate)
                 )
+                problems.append(Problem(message, sheet=sheet))
                 continue
             for code, row, col in entries:
                 cell = f"{get_column_letter(col)}{row}"
