@@ -1,19 +1,23 @@
-"""The shared spreadsheet reader (lib/spreadsheets): limits checked before expanding, messages."""
+"""The shared spreadsheet reader and writers (lib/spreadsheets): limits, messages, neutralising."""
 
 from __future__ import annotations
 
 import io
 import zipfile
+from decimal import Decimal
 
 import pytest
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
 
 from interlocal.lib.spreadsheets import (
+    CsvWriter,
     Limits,
     SpreadsheetError,
     XlsxReader,
+    csv_lines,
     read_csv,
     read_table,
+    workbook_bytes,
 )
 
 
@@ -85,3 +89,25 @@ def test_a_dtd_is_refused() -> None:
             dst.writestr(info.filename, body)
     with pytest.raises(SpreadsheetError, match="DTD"):
         XlsxReader(out.getvalue())
+
+
+def test_csv_writers_quote_formulas_but_not_numbers() -> None:
+    out = io.StringIO()
+    CsvWriter(out).writerow(["=1+1", "+1", "-1", -1, Decimal("-2.5"), "@a", "\tx", None, "plain"])
+    assert out.getvalue() == "'=1+1,+1,-1,-1,-2.5,'@a,'\tx,,plain\r\n"
+    assert list(csv_lines([["-x"]])) == ["'-x\r\n"]
+
+
+def test_workbook_bytes_turns_formulas_into_text_but_keeps_the_callers_own() -> None:
+    book = Workbook()
+    sheet = book.active
+    sheet["A1"] = '=HYPERLINK("http://evil.example/","x")'  # type: ignore[index]
+    sheet["A2"] = "=SUM(B1:B2)"  # type: ignore[index]
+    sheet["A3"] = "-1+2"  # type: ignore[index]
+    sheet["B1"] = -5  # type: ignore[index]
+    reread = load_workbook(io.BytesIO(workbook_bytes(book, formulas=[("Sheet", "A2")]))).active
+    assert reread["A1"].data_type == "s" and reread["A1"].quotePrefix  # type: ignore[index]
+    assert reread["A1"].value.startswith("=HYPERLINK")  # type: ignore[index]
+    assert reread["A2"].data_type == "f"  # type: ignore[index]
+    assert reread["A3"].quotePrefix  # type: ignore[index]
+    assert reread["B1"].value == -5 and reread["B1"].data_type == "n"  # type: ignore[index]

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from collections.abc import Iterable, Iterator
 from typing import Any
 
 from interlocal.audit.models import AuditEvent
+from interlocal.lib.spreadsheets import csv_lines
 
 __all__ = ["EXPORT_FIELDS", "FORMATS", "export_lines", "export_row"]
 
@@ -32,7 +31,6 @@ EXPORT_FIELDS = [
     "hash",
 ]
 FORMATS = {"csv": "text/csv; charset=utf-8", "jsonl": "application/x-ndjson; charset=utf-8"}
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def export_row(event: AuditEvent) -> dict[str, Any]:
@@ -43,33 +41,21 @@ def export_row(event: AuditEvent) -> dict[str, Any]:
     return {name: row[name] for name in EXPORT_FIELDS}
 
 
-def _csv_cell(value: Any) -> str:
-    if value is None:
-        return ""
-    text = (
-        json.dumps(value, sort_keys=True, ensure_ascii=False)
-        if isinstance(value, dict | list)
-        else str(value)
-    )
-    # Spreadsheets run cells that start like a formula; a quote keeps people's text inert.
-    return "'" + text if text.startswith(_FORMULA_START) else text
+def _csv_cell(value: Any) -> Any:
+    if isinstance(value, dict | list):
+        return json.dumps(value, sort_keys=True, ensure_ascii=False)
+    return value
 
 
 def _csv_lines(events: Iterable[AuditEvent]) -> Iterator[str]:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    # csv_lines quotes people's text that a spreadsheet would run as a formula.
+    def rows() -> Iterator[list[Any]]:
+        yield EXPORT_FIELDS
+        for event in events:
+            row = export_row(event)
+            yield [_csv_cell(row[name]) for name in EXPORT_FIELDS]
 
-    def take(row: list[str]) -> str:
-        writer.writerow(row)
-        line = buffer.getvalue()
-        buffer.seek(0)
-        buffer.truncate()
-        return line
-
-    yield take(EXPORT_FIELDS)
-    for event in events:
-        row = export_row(event)
-        yield take([_csv_cell(row[name]) for name in EXPORT_FIELDS])
+    return csv_lines(rows())
 
 
 def _jsonl_lines(events: Iterable[AuditEvent]) -> Iterator[str]:

@@ -39,7 +39,6 @@ Rules for callers:
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import reduce
@@ -55,11 +54,11 @@ from django.utils.encoding import force_str
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
+from interlocal.lib.spreadsheets import csv_lines
+
 __all__ = ["ChoiceFilter", "Column", "Table"]
 
 _MAX_SEARCH = 100
-# Spreadsheet programs run a cell that starts with one of these as a formula (CSV injection).
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass(frozen=True)
@@ -105,20 +104,6 @@ class ChoiceFilter:
 
     def lookup(self) -> str:
         return self.field or self.name
-
-
-class _Echo:
-    """A file-like object whose write() returns the line, for streaming csv.writer output."""
-
-    def write(self, value: str) -> str:
-        return value
-
-
-def _csv_safe(value: Any) -> str:
-    text = "" if value is None else force_str(value)
-    if text.startswith(_FORMULA_START):
-        return "'" + text
-    return text
 
 
 class CappedPaginator(Paginator):
@@ -325,18 +310,16 @@ class Table:
             return False
         return htmx.target == self.id and not htmx.history_restore_request
 
-    def csv_rows(self) -> Iterable[list[str]]:
+    def csv_rows(self) -> Iterable[list[Any]]:
         columns = [c for c in self.columns if c.in_csv]
         yield [force_str(c.label) for c in columns]
         # iterator(): a large export streams in chunks instead of loading every row at once.
         for obj in self.queryset.iterator(chunk_size=2000):
-            yield [_csv_safe(c.value(obj)) for c in columns]
+            yield [c.value(obj) for c in columns]
 
     def csv_response(self) -> StreamingHttpResponse:
-        writer = csv.writer(_Echo())
-        response = StreamingHttpResponse(
-            (writer.writerow(row) for row in self.csv_rows()), content_type="text/csv; charset=utf-8"
-        )
+        # csv_lines quotes text that a spreadsheet would run as a formula (CSV injection).
+        response = StreamingHttpResponse(csv_lines(self.csv_rows()), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{self.export_name}.csv"'
         return response
 

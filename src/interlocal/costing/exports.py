@@ -5,8 +5,6 @@ Everything here receives figures that the views have already disclosed for the v
 
 from __future__ import annotations
 
-import csv
-import io
 from decimal import Decimal
 from typing import Any
 
@@ -21,6 +19,7 @@ from interlocal.costing import charts
 from interlocal.costing.actions import SCENARIO_FIELDS
 from interlocal.costing.analysis import analyse
 from interlocal.costing.queries import ChosenRate, pair_disclosure
+from interlocal.lib.spreadsheets import csv_text, workbook_bytes
 
 __all__ = ["METHOD_APPENDIX", "diff", "rates_csv", "rates_json", "scenario_pdf", "scenario_xlsx"]
 
@@ -76,12 +75,8 @@ def rates_json(scenario: Any, rates: list[ChosenRate]) -> dict[str, Any]:
 
 
 def rates_csv(scenario: Any, rates: list[ChosenRate]) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["member_id", "member", "amount_per_year", "share", "rule"])
-    for r in rates:
-        writer.writerow([r.member_id, r.member_name, r.amount, r.share, scenario.rule])
-    return out.getvalue()
+    header = [["member_id", "member", "amount_per_year", "share", "rule"]]
+    return csv_text(header + [[r.member_id, r.member_name, r.amount, r.share, scenario.rule] for r in rates])
 
 
 def diff(user: Any, a: Any, pa: list[Any], b: Any, pb: list[Any]) -> dict[str, Any]:
@@ -275,6 +270,4 @@ def scenario_xlsx(context: dict[str, Any]) -> bytes:
         method.append([title, text])
     for r in analysis.rules:
         method.append([r.label, r.explanation])
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return workbook_bytes(book)

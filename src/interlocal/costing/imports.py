@@ -8,8 +8,6 @@ calls `actions.do_import_participants` only when there is no problem at all.
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -20,7 +18,7 @@ from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 from rapidfuzz import fuzz, process
 
-from interlocal.lib.spreadsheets import Limits, SpreadsheetError, read_table
+from interlocal.lib.spreadsheets import Limits, SpreadsheetError, csv_text, read_table, workbook_bytes
 from interlocal.tenancy.models import Member
 
 __all__ = ["COLUMNS", "Problem", "parse_upload", "template_csv", "template_xlsx", "validate_rows"]
@@ -225,9 +223,7 @@ def _template_rows(members: Iterable[Member]) -> list[list[Any]]:
 
 def template_csv(members: Iterable[Member]) -> bytes:
     """The upload template as CSV: every column, one row per member with its population."""
-    out = io.StringIO()
-    csv.writer(out).writerows(_template_rows(members))
-    return out.getvalue().encode("utf-8")
+    return csv_text(_template_rows(members)).encode("utf-8")
 
 
 def template_xlsx(members: Iterable[Member]) -> bytes:
@@ -241,9 +237,7 @@ def template_xlsx(members: Iterable[Member]) -> bytes:
     notes.append(["column", "meaning"])
     for header, meaning in COLUMN_HELP:
         notes.append([header, meaning])
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return workbook_bytes(book)
 
 
 COLUMN_HELP = [

@@ -22,8 +22,7 @@ from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-# _csv_safe: the one rule against spreadsheet formula injection, shared with every table's export.
-from interlocal.core.tables import ChoiceFilter, Column, Table, _csv_safe
+from interlocal.core.tables import ChoiceFilter, Column, Table
 from interlocal.taxonomy.actions import (
     do_add_synonym,
     do_create_area,
@@ -123,7 +122,7 @@ class AreaTable(Table):
     caption = _("Service areas")
     empty_text = _("No service area matches these filters.")
 
-    def csv_rows(self) -> Iterable[list[str]]:
+    def csv_rows(self) -> Iterable[list[Any]]:
         # The export carries everything, including what the page keeps short (code, definition).
         yield [
             str(label)
@@ -139,7 +138,7 @@ class AreaTable(Table):
         ]
         for area in self.queryset.iterator(chunk_size=500):
             yield [
-                _csv_safe(value)
+                value
                 for value in (
                     area.code,
                     area.name,

@@ -8,7 +8,6 @@ get 403; observers read but change nothing.
 
 from __future__ import annotations
 
-import csv
 import io
 from typing import Any
 
@@ -34,6 +33,7 @@ from interlocal.assessment.engine.charts import benchmark_spec, benchmark_svg, m
 from interlocal.assessment.models import Campaign, PeerGroup, Question
 from interlocal.assessment.queries import get_campaign_for_user, response_counts
 from interlocal.core.tables import Column, Table
+from interlocal.lib.spreadsheets import CsvDictWriter, workbook_bytes
 from interlocal.tenancy.models import Consortium, Member
 from interlocal.tenancy.queries import get_consortium_for_user
 from interlocal.tenancy.scoping import get_for_user
@@ -468,7 +468,7 @@ def aggregates_csv(request: HttpRequest, pk: int) -> HttpResponse:
     """Every published aggregate (all groups, areas, questions, matrix scores) as CSV."""
     campaign = _campaign(request, pk)
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=EXPORT_COLUMNS, extrasaction="ignore")
+    writer = CsvDictWriter(buffer, fieldnames=EXPORT_COLUMNS, extrasaction="ignore")
     writer.writeheader()
     for row in _export_rows(campaign):
         writer.writerow(row)
@@ -497,10 +497,8 @@ def aggregates_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
     method = book.create_sheet("method")
     for paragraph in scoring_explanation(ca.priority_threshold, ca.readiness_threshold, ca.k):
         method.append([paragraph])
-    out = io.BytesIO()
-    book.save(out)
     response = HttpResponse(
-        out.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        workbook_bytes(book), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
     response["Content-Disposition"] = f'attachment; filename="{_filename(campaign)}-aggregates.xlsx"'
     return response

@@ -10,7 +10,6 @@ and number/date rules guide people while they type, and the import checks everyt
 from __future__ import annotations
 
 import datetime as dt
-import io
 import re
 import secrets
 from collections.abc import Iterable, Sequence
@@ -51,6 +50,7 @@ from interlocal.assessment.xlsx.values import (
     scale_options,
     yes_no_options,
 )
+from interlocal.lib.spreadsheets import workbook_bytes
 
 __all__ = ["ANSWER_COLUMN", "FIRST_ROW", "build_workbook", "sheet_names"]
 
@@ -312,7 +312,7 @@ def _date_text(value: dt.datetime | dt.date | None) -> str:
     return value.isoformat()
 
 
-def _cover_sheet(ws: Worksheet, spec: WorkbookSpec, names: list[str], translate: Translate) -> None:
+def _cover_sheet(ws: Worksheet, spec: WorkbookSpec, names: list[str], translate: Translate) -> list[str]:
     ws["A1"] = translate(_("Needs assessment workbook"))
     ws["A1"].font = _TITLE
     facts = [
@@ -380,6 +380,7 @@ def _cover_sheet(ws: Worksheet, spec: WorkbookSpec, names: list[str], translate:
         cell.fill = _HEADER_FILL
         cell.border = _BOX
     row += 1
+    formulas: list[str] = []
     for name, section in zip(names, spec.sections, strict=True):
         count = len(section.questions)
         last = FIRST_ROW + max(count, 1) - 1
@@ -389,7 +390,7 @@ def _cover_sheet(ws: Worksheet, spec: WorkbookSpec, names: list[str], translate:
         ws.cell(row=row, column=2, value=section.area or None)
         ws.cell(row=row, column=3, value=count)
         answer_range = f"{_quoted(name)}!{ANSWER_COLUMN}{FIRST_ROW}:{ANSWER_COLUMN}{last}"
-        ws.cell(row=row, column=4, value=f"=COUNTA({answer_range})")
+        formulas.append(ws.cell(row=row, column=4, value=f"=COUNTA({answer_range})").coordinate)
         ws.cell(row=row, column=5, value=sum(1 for q in section.questions if q.required))
         for col in range(1, 6):
             ws.cell(row=row, column=col).border = _BOX
@@ -397,6 +398,7 @@ def _cover_sheet(ws: Worksheet, spec: WorkbookSpec, names: list[str], translate:
     for letter, width in zip("ABCDE", (24, 40, 12, 12, 12), strict=True):
         ws.column_dimensions[letter].width = width
     _print_setup(ws)
+    return formulas
 
 
 def _meta_sheet(ws: Worksheet, spec: WorkbookSpec, layout: list[tuple[str, str, str]], secret: bytes) -> None:
@@ -438,7 +440,7 @@ def build_workbook(spec: WorkbookSpec, *, secret: bytes, translate: Translate = 
         ws = wb.create_sheet(name)
         _section_sheet(ws, section, spec, lists, layout, translate)
         _protect(ws, password)
-    _cover_sheet(cover, spec, names, translate)
+    formulas = _cover_sheet(cover, spec, names, translate)
     _protect(cover, password)
     _meta_sheet(wb.create_sheet(META_SHEET), spec, layout, secret)
     # Keep the hidden sheets at the end, where Excel expects no visible tab to follow them.
@@ -447,6 +449,6 @@ def build_workbook(spec: WorkbookSpec, *, secret: bytes, translate: Translate = 
     wb.active = 0
     wb.properties.title = f"{spec.campaign_name} — {spec.member_name}"
     wb.properties.creator = "Interlocal"
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    # People's text (member, consortium, area and question names) is never a formula; the
+    # cover's COUNTA cells are the only formulas, and this code wrote them.
+    return workbook_bytes(wb, formulas=[(cover.title, ref) for ref in formulas])

@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from interlocal.core.tables import ChoiceFilter, Column, Table
+from interlocal.lib.spreadsheets import CsvWriter
 from interlocal.procurement.actions import (
     DocumentUpload,
     do_add_contract_document,
@@ -368,11 +369,9 @@ def tabulation(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _tabulation_csv(solicitation: Solicitation, tab: Any) -> HttpResponse:
-    import csv
-
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="tabulation-{solicitation.pk}.csv"'
-    writer = csv.writer(response)
+    writer = CsvWriter(response)  # vendors' names and item descriptions stay text
     writer.writerow(
         [
             "line",
