@@ -6,11 +6,14 @@
 - No source file over 800 lines (migrations aside): a module that grows becomes a package split
   by topic.
 - No suffixed siblings (`views_bidding.py` beside `views/`): topics are modules of a package.
+- Spreadsheets are read and written only through `lib/spreadsheets` (capped reading, formulas
+  neutralised on export): no csv reader or writer, no openpyxl load or save elsewhere.
 """
 
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -137,3 +140,53 @@ def test_no_source_file_over_800_lines() -> None:
 def test_no_suffixed_siblings(layer: str) -> None:
     siblings = [str(p.relative_to(SRC.parent)) for p in _sources() if p.stem.startswith(f"{layer}_")]
     assert not siblings, f"Make these modules of a `{layer}/` package instead: {siblings}"
+
+
+# Reading and writing spreadsheets anywhere but lib/spreadsheets, by the calls that do it.
+SPREADSHEET_CALLS = (
+    "csv.reader(",
+    "csv.writer(",
+    "csv.DictReader(",
+    "csv.DictWriter(",
+    "load_workbook(",
+    "xlsxwriter",
+    "pandas",
+    ".save(out)",
+    "wb.save(",
+    "book.save(",
+    "zipfile.ZipFile(",
+)
+# "file call" pairs allowed, with why. The list may only shrink: an entry that no longer occurs fails.
+KNOWN_SPREADSHEET_CALLS = frozenset(
+    {
+        # The official OCDS codelists shipped with the code (not uploads, never exported).
+        "interlocal/procurement/ocds/schema.py csv.DictReader(",
+        # check_file looks for macros and OpenDocument inside the package, then calls the
+        # shared check_package; the cells are read by lib.spreadsheets.XlsxReader.
+        "interlocal/assessment/xlsx/read.py zipfile.ZipFile(",
+    }
+)
+
+
+def _spreadsheet_calls() -> set[str]:
+    found: set[str] = set()
+    for path in _sources():
+        rel = str(path.relative_to(SRC.parent))
+        if rel.startswith("interlocal/lib/spreadsheets/"):
+            continue
+        text = path.read_text(encoding="utf-8")
+        found |= {f"{rel} {call}" for call in SPREADSHEET_CALLS if call in text}
+        if re.search(r"\bWorkbook\(", text) and "workbook_bytes(" not in text:
+            found.add(f"{rel} Workbook() without workbook_bytes()")
+    return found
+
+
+def test_spreadsheets_go_through_the_shared_reader_and_writers() -> None:
+    found = _spreadsheet_calls()
+    assert found <= KNOWN_SPREADSHEET_CALLS, (
+        "Read uploads with lib.spreadsheets (read_table, read_csv, XlsxReader) and write exports with "
+        f"its CsvWriter / csv_lines / workbook_bytes: {sorted(found - KNOWN_SPREADSHEET_CALLS)}"
+    )
+    assert found >= KNOWN_SPREADSHEET_CALLS, (
+        f"Remove from the list: {sorted(KNOWN_SPREADSHEET_CALLS - found)}"
+    )
