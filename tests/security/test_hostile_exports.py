@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -20,6 +21,7 @@ from interlocal.procurement.actions import do_submit_bid
 from interlocal.procurement.models import SolicitationItem
 from interlocal.taxonomy.models import ServiceArea
 from interlocal.tenancy.models import Consortium, Member
+from tests.api.helpers import make_token
 from tests.assessment.test_workbook_import import make_campaign
 from tests.clock import Clock
 from tests.costing.factories import small_model
@@ -150,7 +152,30 @@ def test_table_and_audit_csv_exports(hostile: Any, client_for: Any) -> None:
     members = alice.get(reverse("tenancy:members"), {"format": "csv"})
     assert members.status_code == 200
     assert_inert_csv(members)
-    alice.patch(f"/api/v1/members/{hostile.avon.pk}", {"name": HOSTILE}, content_type="application/json")
+    # An audited change through the API puts the hostile name into the audit trail's export.
+    api = Client(headers={"Authorization": f"Bearer {make_token(hostile.ada)}"})
+    renamed = api.patch(
+        f"/api/v1/members/{hostile.avon.pk}", {"name": OTHERS[0] + HOSTILE}, content_type="application/json"
+    )
+    assert renamed.status_code == 200
     audit = alice.get(reverse("audit:event_export"), {"format": "csv"})
     assert audit.status_code == 200
     assert_inert_csv(audit)
+
+
+def test_a_member_renamed_through_the_api_is_text_in_every_workbook(world: Any, client_for: Any) -> None:
+    api = Client(headers={"Authorization": f"Bearer {make_token(world.ada)}"})  # Avon's member admin
+    renamed = api.patch(
+        f"/api/v1/members/{world.avon.pk}", {"name": HOSTILE}, content_type="application/json"
+    )
+    assert renamed.status_code == 200, renamed.content
+    assert Member.objects.get(pk=world.avon.pk).name == HOSTILE
+    _model, scenario = small_model(world)
+    sam = client_for("sam")
+    assert_inert_xlsx(sam.get(reverse("costing:scenario_xlsx", args=[scenario.pk])).content)
+    template = sam.get(reverse("costing:scenario_template", args=[scenario.pk]), {"format": "xlsx"})
+    assert_inert_xlsx(template.content)
+    avon = make_campaign(world).responses.get(member=world.avon)
+    assert_inert_xlsx(
+        client_for("bob").get(reverse("assessment:workbook_download", kwargs={"pk": avon.pk})).content
+    )
