@@ -23,6 +23,15 @@ def rekey(apps, schema_editor):
         rekey_legacy_chain(AuditEvent, AuditHead, connection, key)
 
 
+def refuse_to_unkey(apps, schema_editor):
+    AuditEvent = apps.get_model("audit", "AuditEvent")
+    if AuditEvent._base_manager.using(schema_editor.connection.alias).exists():
+        raise RuntimeError(
+            "audit/0003 cannot be undone on a trail with events: their unkeyed hashes are gone, and "
+            "the earlier release would report every event as changed."
+        )
+
+
 def reinstall_triggers(apps, schema_editor):
     vendor = schema_editor.connection.vendor
     if vendor != "sqlite":
@@ -35,6 +44,8 @@ class Migration(migrations.Migration):
     dependencies = [("audit", "0002_append_only_triggers")]
 
     operations = [
+        # Backwards this runs last, after RemoveField has rebuilt the SQLite table once more.
+        migrations.RunPython(migrations.RunPython.noop, reinstall_triggers),
         migrations.AddField(
             model_name="auditevent",
             name="key_id",
@@ -43,5 +54,5 @@ class Migration(migrations.Migration):
         ),
         migrations.RunPython(reinstall_triggers, reinstall_triggers),
         # Irreversible in substance: the unkeyed hashes are gone (the old head is logged).
-        migrations.RunPython(rekey, migrations.RunPython.noop),
+        migrations.RunPython(rekey, refuse_to_unkey),
     ]
