@@ -43,6 +43,7 @@ def main() -> None:
 
     from interlocal import audit
     from interlocal.audit.chain import event_hash
+    from interlocal.audit.keys import current_key
     from interlocal.audit.models import AuditEvent, AuditHead
     from interlocal.tenancy.models import Consortium
 
@@ -60,6 +61,7 @@ def main() -> None:
     )
 
     # Continue the same chain in bulk up to --chain events, hashing as record() does.
+    kid, key = current_key()
     head = AuditHead.objects.get(pk=1)
     seq, prev = head.last_seq, head.last_hash
     base = datetime(2026, 1, 1, tzinfo=UTC)
@@ -79,8 +81,9 @@ def main() -> None:
             after={"seq": seq},
             request_id="",
             prev_hash=prev,
+            key_id=kid,
         )
-        event.hash = event_hash(prev, event.chain_fields())
+        event.hash = event_hash(prev, event.chain_fields(), key)
         prev = event.hash
         batch.append(event)
         if len(batch) == 20_000:

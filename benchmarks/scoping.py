@@ -98,10 +98,10 @@ def build(consortia: int, members: int, events: int) -> dict[str, object]:
             """
             INSERT INTO audit_auditevent (seq, occurred_at, actor_id, actor_label, consortium_id, member_id,
                 action, object_type, object_id, object_repr, before, after, ip_address, request_id,
-                prev_hash, hash)
+                prev_hash, hash, key_id)
             SELECT g, now() - (g || ' seconds')::interval, NULL, 'bench', %s + (g %% %s), NULL,
                 'bench.event', 'tenancy.member', g::text, 'Town', NULL, NULL, NULL, '',
-                %s, md5(g::text) || md5((g + 1)::text)
+                %s, md5(g::text) || md5((g + 1)::text), ''
             FROM generate_series(1, %s) AS g
             """,
             [cons[0].pk, consortia, GENESIS, events],

@@ -7,7 +7,9 @@ the harness (one person per role in the large consortium, MFA-enrolled where the
 from 3 members; 50 % awarded with 2 bids, an award, a master contract and 4 member contracts, so
 500,000 contract lines), an assessment campaign of 100 questions answered by every member
 (`interlocal generate assessment`), 10 cost models with 3 scenarios of 30 participants each, and
-1,000,000 audit events on a valid hash chain (COPY, appended after the chain head the demo left).
+1,000,000 audit events on a valid hash chain (COPY, appended after the chain head the demo left,
+hashed with interlocal.audit.chain.event_hash under the INTERLOCAL_AUDIT_KEY that run.py passes,
+common.BENCH_AUDIT_KEY, so `interlocal audit verify` passes on the result).
 Every size is multiplied by `--scale`.
 
 Idempotent: a marker table `bench_http_marker` records the scale that was built. With the same
@@ -17,14 +19,14 @@ and rebuilt. ANALYZE runs at the end.
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/interlocal_bench_http \\
         .venv/bin/python benchmarks/http_load/generate.py --scale 0.01
 
-Only `interlocal.<app>.models` and management commands of the project are used.
+Only `interlocal.<app>.models`, management commands and the audit chain's hash of the project are
+used.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
-import hashlib
 import io
 import json
 import os
@@ -46,7 +48,6 @@ PERSONA_DOMAIN = "bench-http.example"
 PERSONA_ROLES = ["consortium_admin", "consortium_staff", "member_admin", "member_staff", "observer", "vendor"]
 T0 = dt.datetime(2026, 1, 5, 9, 0, tzinfo=dt.UTC)
 BATCH = 5000
-GENESIS = "0" * 64  # the chain's first prev_hash (interlocal.audit.chain.GENESIS)
 
 
 def sizes(scale: float) -> dict[str, int]:
@@ -384,13 +385,17 @@ ACTIONS = [
 
 def build_audit(consortium_ids: list[int], members: list[Any], actor_ids: list[int], count: int) -> None:
     """`count` events appended after the chain head, hashed as interlocal.audit records them."""
+    from interlocal.audit.chain import GENESIS, event_hash
+    from interlocal.audit.keys import current_key
     from interlocal.audit.models import AuditEvent, AuditHead
 
+    kid, key = current_key()
     head = AuditHead.objects.filter(pk=1).first()
     seq0, prev = (head.last_seq, head.last_hash) if head else (0, GENESIS)
     fields = [
         "seq", "occurred_at", "actor", "actor_label", "consortium", "member", "action", "object_type",
         "object_id", "object_repr", "before", "after", "ip_address", "request_id", "prev_hash", "hash",
+        "key_id",
     ]  # fmt: skip
     start = dt.datetime.now(dt.UTC).replace(microsecond=0) - dt.timedelta(seconds=count * 30 + 3600)
     big = consortium_ids[-1]
@@ -411,19 +416,11 @@ def build_audit(consortium_ids: list[int], members: list[Any], actor_ids: list[i
                 "seq": seq, "occurred_at": occurred.isoformat(), "actor_id": actor,
                 "actor_label": f"person{actor}@{PERSONA_DOMAIN}", "consortium_id": cons, "member_id": member,
                 "action": action, "object_type": otype, "object_id": oid, "object_repr": f"Object {oid}",
-                "before": None, "after": {"n": i % 7}, "ip_address": None, "request_id": "",
+                "before": None, "after": {"n": i % 7}, "ip_address": None, "request_id": "", "key_id": kid,
             }  # fmt: skip
-            digest = hashlib.sha256()
-            digest.update(prev.encode("ascii"))
-            digest.update(b"\n")
-            digest.update(
-                json.dumps(
-                    chain, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str
-                ).encode()
-            )
-            h = digest.hexdigest()
+            h = event_hash(prev, chain, key)
             yield (seq, occurred, actor, chain["actor_label"], cons, member, action, otype, oid,
-                   chain["object_repr"], None, json.dumps(chain["after"]), None, "", prev, h)  # fmt: skip
+                   chain["object_repr"], None, json.dumps(chain["after"]), None, "", prev, h, kid)  # fmt: skip
             prev = h
 
     copy_rows(AuditEvent, fields, rows())

@@ -41,7 +41,16 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import DEFAULT_DB, HERE, OUT, ROOT, VENV_BIN, new_secrets, server_env  # noqa: E402
+from common import (  # noqa: E402
+    BENCH_AUDIT_KEY,
+    DEFAULT_DB,
+    HERE,
+    OUT,
+    ROOT,
+    VENV_BIN,
+    new_secrets,
+    server_env,
+)
 
 PERSONAS = [
     "consortium_admin",
@@ -211,7 +220,12 @@ def main() -> None:
         ensure_database(db)
         t = time.perf_counter()
         log(f"data at scale {scale} ({label}) in {db.rsplit('/', 1)[1]}")
-        python("generate.py", "--scale", str(scale), env={**os.environ, "DATABASE_URL": db})
+        python(
+            "generate.py",
+            "--scale",
+            str(scale),
+            env={**os.environ, "DATABASE_URL": db, "INTERLOCAL_AUDIT_KEY": BENCH_AUDIT_KEY},
+        )
         info[f"generate_{label}_s"] = round(time.perf_counter() - t, 1)
     env_large = server_env(url, secret, bid_key)
     python("collectstatic.py", env=env_large)

@@ -7,6 +7,7 @@ zero-configuration development setup (SQLite in ./var, console e-mail, debug on)
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sys
 from pathlib import Path
@@ -14,7 +15,7 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
-from interlocal.lib.env import EnvError, env_bool, env_int, env_list, env_secret, env_str
+from interlocal.lib.env import EnvError, env_bool, env_int, env_keys, env_list, env_secret, env_str
 
 BASE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BASE_DIR.parent.parent
@@ -344,6 +345,21 @@ LOGGING = {
 }
 
 # --- Interlocal --------------------------------------------------------------------------------
+# The audit chain's HMAC key (see docs/security.md, "The audit trail"): INTERLOCAL_AUDIT_KEY hashes
+# new events; INTERLOCAL_AUDIT_OLD_KEYS (comma-separated) only verify events hashed before a
+# rotation. Required in production (check audit.E001); elsewhere a key is derived from the secret
+# key so that development works out of the box.
+_audit_keys = env_keys("INTERLOCAL_AUDIT_KEY")
+if len(_audit_keys) > 1:
+    raise EnvError("INTERLOCAL_AUDIT_KEY holds one key; put the old ones in INTERLOCAL_AUDIT_OLD_KEYS")
+AUDIT_KEY: bytes | None = _audit_keys[0] if _audit_keys else None
+if AUDIT_KEY is None and not PRODUCTION:
+    AUDIT_KEY = hashlib.sha256(b"interlocal development audit key\n" + SECRET_KEY.encode()).digest()
+AUDIT_OLD_KEYS = env_keys("INTERLOCAL_AUDIT_OLD_KEYS")
+# Where `interlocal audit anchor` appends the chain head (JSON Lines), and where `interlocal audit
+# verify` reads the anchors from: a file on storage the database's users cannot write.
+AUDIT_ANCHOR_PATH = env_str("INTERLOCAL_AUDIT_ANCHOR_PATH", "")
+
 # Aggregates built from fewer members than this are suppressed by modules that publish them.
 INTERLOCAL_MIN_AGGREGATE_MEMBERS = env_int("INTERLOCAL_MIN_AGGREGATE_MEMBERS", 3, minimum=2)
 # The ocid prefix this installation registered with the Open Contracting Partnership

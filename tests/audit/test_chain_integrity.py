@@ -89,10 +89,11 @@ def test_replaced_last_row_is_caught():
     last = AuditEvent.objects.get(seq=3)
     last.object_repr = "forged"
     from interlocal.audit.chain import event_hash
+    from interlocal.audit.keys import current_key
 
     raw_sql(
         "UPDATE audit_auditevent SET object_repr = %s, hash = %s WHERE seq = 3",
-        ["forged", event_hash(last.prev_hash, last.chain_fields())],
+        ["forged", event_hash(last.prev_hash, last.chain_fields(), current_key()[1])],
     )
     code, output = run_verify()
     assert code == 1

@@ -64,3 +64,21 @@ def test_maintenance_prunes_old_task_results_with_the_database_queue(db, setting
     call_command("maintenance", "--task-days", "7", stdout=io.StringIO())
     assert list(DBTaskResult.objects.values_list("pk", flat=True)) == [recent.pk]
     assert not DBTaskResult.objects.filter(pk=old.pk).exists()
+
+
+def test_maintenance_anchors_the_audit_chain_when_a_path_is_set(db, settings, tmp_path):
+    import json
+
+    from interlocal import audit
+    from interlocal.audit.models import AuditHead
+
+    out = io.StringIO()
+    call_command("maintenance", stdout=out)
+    assert "Anchored" not in out.getvalue()
+    settings.AUDIT_ANCHOR_PATH = str(tmp_path / "anchors.jsonl")
+    audit.record(None, "test.thing.happened")
+    call_command("maintenance", stdout=out)
+    head = AuditHead.objects.get(pk=1)
+    anchor = json.loads((tmp_path / "anchors.jsonl").read_text())
+    assert (anchor["seq"], anchor["hash"]) == (head.last_seq, head.last_hash)
+    assert f"Anchored event {head.last_seq}" in out.getvalue()

@@ -97,6 +97,7 @@ def test_deploy_check_passes_under_production_settings(tmp_path):
             INTERLOCAL_ALLOWED_HOSTS="interlocal.example.org",
             INTERLOCAL_VAR_DIR=str(tmp_path),
             INTERLOCAL_BID_KEY=base64.b64encode(secrets.token_bytes(32)).decode(),
+            INTERLOCAL_AUDIT_KEY=base64.b64encode(secrets.token_bytes(32)).decode(),
         ),
         capture_output=True,
         text=True,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from interlocal.lib.env import EnvError, env_bool, env_int, env_list, env_secret, env_str
+from interlocal.lib.env import EnvError, env_bool, env_int, env_keys, env_list, env_secret, env_str
 
 
 def test_env_bool():
@@ -37,3 +37,20 @@ def test_env_secret_reads_file(tmp_path):
     assert env_secret("K", environ={"K": "plain"}) == "plain"
     with pytest.raises(EnvError, match="K_FILE='/nonexistent/key' cannot be read"):
         env_secret("K", environ={"K_FILE": "/nonexistent/key"})
+
+
+def test_env_keys(tmp_path):
+    import base64
+
+    one, two = b"\x01" * 32, b"\xfb" * 32
+    std, url = base64.b64encode(two).decode(), base64.urlsafe_b64encode(two).decode().rstrip("=")
+    assert env_keys("K", environ={}) == []
+    assert env_keys("K", environ={"K": f"{base64.b64encode(one).decode()}, {std}"}) == [one, two]
+    assert env_keys("K", environ={"K": url}) == [two]
+    path = tmp_path / "k"
+    path.write_text(std + "\n")
+    assert env_keys("K", environ={"K_FILE": str(path)}) == [two]
+    with pytest.raises(EnvError, match="key 1 is not base64"):
+        env_keys("K", environ={"K": "not base64!"})
+    with pytest.raises(EnvError, match="key 1 decodes to 16 bytes, not 32"):
+        env_keys("K", environ={"K": base64.b64encode(b"x" * 16).decode()})

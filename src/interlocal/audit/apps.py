@@ -22,10 +22,14 @@ class AuditConfig(AppConfig):
     verbose_name = "Audit trail"
 
     def ready(self) -> None:
+        from django.core import checks
+
         from interlocal.audit.guard import register_sqlite_function
+        from interlocal.audit.keys import check_audit_key
         from interlocal.core.registry import NavItem, register_nav
         from interlocal.tenancy.scoping import access_denied
 
+        checks.register(check_audit_key, checks.Tags.security)
         # The SQLite triggers call this function; it must exist on every connection.
         connection_created.connect(register_sqlite_function, dispatch_uid="interlocal_audit_sqlite_function")
         # Tenancy refuses objects; the audit trail records each refusal of an existing one.

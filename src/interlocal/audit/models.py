@@ -84,6 +84,8 @@ class AuditEvent(models.Model):
     request_id = models.CharField(max_length=64, blank=True)
     prev_hash = models.CharField(max_length=64, editable=False)
     hash = models.CharField(max_length=64, unique=True, editable=False)
+    # Which key (chain.key_id of INTERLOCAL_AUDIT_KEY or an old key) `hash` was computed with.
+    key_id = models.CharField(max_length=16, editable=False)
 
     # Consortium admins read their consortium's events; nobody else reads the trail.
     tenancy = Tenancy(consortium="consortium", read_roles=frozenset({Role.CONSORTIUM_ADMIN}))
@@ -124,4 +126,5 @@ class AuditEvent(models.Model):
             "after": self.after,
             "ip_address": self.ip_address,
             "request_id": self.request_id,
+            "key_id": self.key_id,
         }

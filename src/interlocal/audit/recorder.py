@@ -14,6 +14,7 @@ from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 
 from interlocal.audit.chain import GENESIS, event_hash
+from interlocal.audit.keys import current_key
 from interlocal.audit.models import AuditEvent, AuditHead
 
 __all__ = ["RequestInfo", "record", "record_denied", "request_info", "snapshot"]
@@ -97,7 +98,8 @@ def record(
     """Append one event to the chain, inside the caller's transaction when there is one.
 
     The chain head row is locked (SELECT ... FOR UPDATE on PostgreSQL; SQLite serialises writers
-    with IMMEDIATE transactions), so concurrent writers produce one linear chain.
+    with IMMEDIATE transactions), so concurrent writers produce one linear chain. The hash is keyed
+    with INTERLOCAL_AUDIT_KEY (audit.keys.current_key).
     """
     info = request_info.get() or RequestInfo()
     obj_consortium, obj_member = _owner_ids(obj)
@@ -119,11 +121,12 @@ def record(
         ip_address=info.ip_address,
         request_id=info.request_id,
     )
+    event.key_id, key = current_key()
     with transaction.atomic():
         head = _locked_head()
         event.seq = head.last_seq + 1
         event.prev_hash = head.last_hash
-        event.hash = event_hash(event.prev_hash, event.chain_fields())
+        event.hash = event_hash(event.prev_hash, event.chain_fields(), key)
         event.save(force_insert=True)
         head.last_seq = event.seq
         head.last_hash = event.hash

@@ -1,14 +1,15 @@
-"""Checking the whole stored trail against its hash chain and the chain head."""
+"""Checking the whole stored trail against its hash chain, the chain head and the anchors."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS
 
-from interlocal.audit.chain import GENESIS, ChainBreak, verify_chain
+from interlocal.audit.chain import GENESIS, Anchor, ChainBreak, verify_chain
+from interlocal.audit.keys import keyring
 from interlocal.audit.models import AuditEvent, AuditHead
 
 __all__ = ["TrailReport", "verify_trail"]
@@ -21,6 +22,7 @@ class TrailReport:
     checked: int
     head_seq: int
     head_hash: str
+    head_key_id: str
     problem: ChainBreak | None
 
     @property
@@ -28,23 +30,31 @@ class TrailReport:
         return self.problem is None
 
 
-def verify_trail(*, using: str = DEFAULT_DB_ALIAS, chunk_size: int = 2000) -> TrailReport:
-    """Walk every event in seq order (streamed, constant memory) and compare the end with AuditHead."""
+def verify_trail(
+    *, using: str = DEFAULT_DB_ALIAS, chunk_size: int = 2000, anchors: Iterable[Anchor] = ()
+) -> TrailReport:
+    """Walk every event in seq order (streamed, constant memory) and compare the end with AuditHead.
+
+    Hashes are recomputed with the configured keys (audit.keys.keyring); every anchor given must
+    agree with the recomputed chain.
+    """
     head = AuditHead.objects.using(using).filter(pk=1).first()
     head_seq = head.last_seq if head else 0
     head_hash = head.last_hash if head else GENESIS
-    last: dict[str, Any] = {"seq": 0, "hash": GENESIS}
+    last: dict[str, Any] = {"seq": 0, "hash": GENESIS, "key_id": ""}
 
-    def rows() -> Iterator[tuple[int, str, str, Mapping[str, Any]]]:
+    def rows() -> Iterator[tuple[int, str, str, str, Mapping[str, Any]]]:
         # iterator() streams (server-side cursor on PostgreSQL) instead of caching every row.
         for event in AuditEvent.objects.using(using).order_by("seq").iterator(chunk_size=chunk_size):
-            yield event.seq, event.prev_hash, event.hash, event.chain_fields()
-            last["seq"], last["hash"] = event.seq, event.hash
+            yield event.seq, event.prev_hash, event.hash, event.key_id, event.chain_fields()
+            last["seq"], last["hash"], last["key_id"] = event.seq, event.hash, event.key_id
 
-    checked, problem = verify_chain(rows())
+    checked, problem = verify_chain(rows(), keyring(), anchors)
     if problem is None:
         problem = _compare_head(checked, last["seq"], last["hash"], head_seq, head_hash)
-    return TrailReport(checked=checked, head_seq=head_seq, head_hash=head_hash, problem=problem)
+    return TrailReport(
+        checked=checked, head_seq=head_seq, head_hash=head_hash, head_key_id=last["key_id"], problem=problem
+    )
 
 
 def _compare_head(

@@ -6,11 +6,13 @@ with a message that names the variable, instead of surfacing later as an obscure
 
 from __future__ import annotations
 
+import base64
+import binascii
 import os
 from collections.abc import Mapping
 from pathlib import Path
 
-__all__ = ["EnvError", "env_bool", "env_int", "env_list", "env_secret", "env_str"]
+__all__ = ["EnvError", "env_bool", "env_int", "env_keys", "env_list", "env_secret", "env_str"]
 
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
@@ -83,3 +85,24 @@ def env_secret(name: str, default: str = "", *, environ: Mapping[str, str] | Non
         except OSError as exc:
             raise EnvError(f"{name}_FILE={file_name!r} cannot be read: {exc.strerror}") from None
     return env_str(name, default, environ=environ)
+
+
+def env_keys(name: str, *, length: int = 32, environ: Mapping[str, str] | None = None) -> list[bytes]:
+    """Comma-separated base64 keys of `length` bytes each, from NAME or NAME_FILE ([] when unset)."""
+    keys = []
+    for position, part in enumerate(env_secret(name, environ=environ).split(","), start=1):
+        text = part.strip()
+        if not text:
+            continue
+        try:
+            key = base64.b64decode(
+                text.replace("-", "+").replace("_", "/") + "=" * (-len(text) % 4), validate=True
+            )
+        except (binascii.Error, ValueError):
+            raise EnvError(
+                f"{name}: key {position} is not base64 (generate one with: openssl rand -base64 {length})"
+            ) from None
+        if len(key) != length:
+            raise EnvError(f"{name}: key {position} decodes to {len(key)} bytes, not {length}")
+        keys.append(key)
+    return keys

@@ -3,7 +3,9 @@
 - expired sessions are deleted (Django's clearsessions);
 - the session register (accounts.UserSession) drops rows whose session is gone or past the
   absolute session limit, so "your sessions" lists only live ones;
-- finished background-task results older than --task-days are pruned (database queue only).
+- finished background-task results older than --task-days are pruned (database queue only);
+- when INTERLOCAL_AUDIT_ANCHOR_PATH is set, the audit chain is verified and its head anchored
+  (`interlocal audit anchor`; run that more often from cron for a shorter unanchored window).
 """
 
 from __future__ import annotations
@@ -46,3 +48,7 @@ class Command(BaseCommand):
             )
         else:
             self.stdout.write(f"Task results: nothing to prune ({backend} keeps none).")
+
+        # Last: a chain that no longer verifies stops here (exit 1) after the housekeeping is done.
+        if settings.AUDIT_ANCHOR_PATH:
+            call_command("audit", "anchor", stdout=self.stdout, stderr=self.stderr)
