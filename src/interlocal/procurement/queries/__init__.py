@@ -19,6 +19,7 @@ from interlocal.procurement.queries.bidding import (
 )
 from interlocal.procurement.queries.planning import (
     ItemDemand,
+    addendum_notice_days,
     demand_by_item,
     get_entry_for_user,
     get_question_for_user,
@@ -34,10 +35,12 @@ from interlocal.procurement.queries.planning import (
     unacknowledged_addenda,
     vendor_of,
     vendor_role,
+    witness_candidates,
 )
 
 __all__ = [
     "ItemDemand",
+    "addendum_notice_days",
     "SavingsFigure",
     "SavingsSummary",
     "TabulationView",
@@ -68,4 +71,5 @@ __all__ = [
     "unacknowledged_addenda",
     "vendor_of",
     "vendor_role",
+    "witness_candidates",
 ]

@@ -13,18 +13,20 @@ from django.utils.translation import gettext as _g
 
 from interlocal.lib.disclosure import publishable
 from interlocal.procurement.models import (
+    DEFAULT_ADDENDUM_NOTICE_DAYS,
     Addendum,
     DemandEntry,
     DemandItem,
     DemandRound,
     DemandRoundMember,
+    ProcurementSettings,
     Solicitation,
     Vendor,
     VendorQuestion,
     VendorUser,
     vendor_ids_of,
 )
-from interlocal.tenancy.roles import Role
+from interlocal.tenancy.roles import CONSORTIUM_WRITE_ROLES, Role
 from interlocal.tenancy.scoping import get_for_user, grants_for
 
 if TYPE_CHECKING:
@@ -35,6 +37,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ItemDemand",
+    "addendum_notice_days",
     "demand_by_item",
     "get_entry_for_user",
     "get_question_for_user",
@@ -48,6 +51,7 @@ __all__ = [
     "public_solicitations",
     "unacknowledged_addenda",
     "vendor_of",
+    "witness_candidates",
 ]
 
 
@@ -240,3 +244,32 @@ def unacknowledged_addenda(solicitation: Solicitation, vendor: Vendor) -> QueryS
         .exclude(acknowledgements__vendor=vendor)
         .order_by("number")
     )
+
+
+def addendum_notice_days(consortium_id: int) -> int:
+    """The consortium's minimum notice of an addendum, in working days (the default until changed)."""
+    value = (
+        ProcurementSettings.objects.filter(consortium_id=consortium_id)
+        .values_list("addendum_notice_days", flat=True)
+        .first()
+    )
+    return DEFAULT_ADDENDUM_NOTICE_DAYS if value is None else value
+
+
+def witness_candidates(consortium_id: int, *, excluding: Any) -> QuerySet[Any]:
+    """Who may witness an opening: the consortium's active admins and staff, other than `excluding`
+    (the opener), by name."""
+    from django.contrib.auth import get_user_model
+
+    people = (
+        get_user_model()
+        .objects.filter(
+            is_active=True,
+            memberships__consortium_id=consortium_id,
+            memberships__member__isnull=True,
+            memberships__role__in=CONSORTIUM_WRITE_ROLES,
+        )
+        .distinct()
+        .order_by("full_name", "email")
+    )
+    return people if excluding is None else people.exclude(pk=excluding.pk)
