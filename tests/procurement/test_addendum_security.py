@@ -22,7 +22,12 @@ from django.test import Client
 from django.urls import reverse
 
 from interlocal.audit.models import AuditEvent
-from interlocal.procurement.actions import do_issue_addendum, do_open_bids, do_register_interest, do_submit_bid
+from interlocal.procurement.actions import (
+    do_issue_addendum,
+    do_open_bids,
+    do_register_interest,
+    do_submit_bid,
+)
 from interlocal.procurement.models import BidLine, Solicitation
 from tests.api.helpers import make_token
 from tests.procurement.factories_bidding import DEADLINE, OPENING, T0, Clock, make_joint_purchase, make_vendor
@@ -152,7 +157,9 @@ def test_a_change_of_dates_is_mailed_to_bidders_and_followers(
     world: Any, scene: Any, clock: Clock, django_user_model: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
     sol = scene.solicitation
-    wendy = django_user_model.objects.create_user(email="wendy@brine.example", password="x", full_name="Wendy")
+    wendy = django_user_model.objects.create_user(
+        email="wendy@brine.example", password="x", full_name="Wendy"
+    )
     brine = make_vendor("Brine Brothers", wendy, world.capitol)
     do_register_interest(sol, brine, acting_user=wendy)
     mail.outbox.clear()
@@ -170,7 +177,9 @@ def test_a_change_of_dates_is_mailed_to_bidders_and_followers(
 
 
 # --- (c) two people open ------------------------------------------------------------------------
-def test_opening_needs_a_different_witness_with_a_procurement_role(world: Any, scene: Any, clock: Clock) -> None:
+def test_opening_needs_a_different_witness_with_a_procurement_role(
+    world: Any, scene: Any, clock: Clock
+) -> None:
     sol = scene.solicitation
     clock.set(OPENING)
     for witness in (world.alice, world.bob, world.vince):  # the opener, a member's staff, a vendor
