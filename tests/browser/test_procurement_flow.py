@@ -1,7 +1,7 @@
 """Acceptance (issue 5): a joint purchase in a real browser, with a frozen clock.
 
 Staff open a demand round, three members add demand, staff publish a solicitation, two vendors
-bid, the "Open bids" button refuses before the opening and opens at the set time, staff award,
+bid, the "Open bids" button (with a witness) refuses before the opening and opens at the set time, staff award,
 each member gets its contract, a fourth member piggybacks, and the savings dashboard shows.
 
 The clock: the live server runs in this process (another thread), so the test replaces
@@ -161,10 +161,13 @@ def test_joint_purchase_from_round_to_savings(page, world, clock: Clock):
     sign_in_as(page, world.sam)
     page.goto(f"/procurement/solicitations/{sol.pk}/bids/")
     expect(page.locator("main")).not_to_contain_text("61.50")
+    # Two people open: sam, with alice as the witness (security issue 11).
+    page.get_by_label("Witness").select_option(str(world.alice.pk))
     page.get_by_role("button", name="Open bids").click()
     expect(page.locator(".usa-alert")).to_contain_text("Bids open at")
     check_page(page, "procurement-flow-08-open-refused")
     clock.set(sol.opening_at)
+    page.get_by_label("Witness").select_option(str(world.alice.pk))
     page.get_by_role("button", name="Open bids").click()
     expect(page.get_by_role("heading", name="Tabulation")).to_be_visible()
     expect(page.locator("main")).to_contain_text("61.50")

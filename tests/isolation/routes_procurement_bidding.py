@@ -48,7 +48,7 @@ def _opened(world: Any) -> tuple[Any, Bid]:
         submission_deadline=past - dt.timedelta(hours=1), opening_at=past
     )
     jp.solicitation.refresh_from_db()
-    do_open_bids(jp.solicitation, acting_user=world.alice)
+    do_open_bids(jp.solicitation, acting_user=world.alice, witness=world.sam)
     bid.refresh_from_db()
     jp.solicitation.refresh_from_db()
     return jp, bid
@@ -320,6 +320,7 @@ ROUTES = [
         allowed=COUNCIL,
         build=sealed_solicitation_api,
         methods=("POST",),
+        payload={"witness_email": "sam@capitol.example"},
     ),
     Route(
         "GET /api/v1/procurement/solicitations/{solicitation_id}/tabulation",

@@ -195,6 +195,14 @@ def nothing(world: Any) -> Target:
     return Target()
 
 
+def capitol_settings(world: Any) -> Target:
+    """Capitol Region's procurement settings: outsiders' POSTs must leave them as they are."""
+    from interlocal.procurement.models import ProcurementSettings
+
+    row = ProcurementSettings.objects.create(consortium=world.capitol, addendum_notice_days=7)
+    return Target(objects=[row])
+
+
 # --- API builders (kwargs named as the path parameters) -------------------------------------------
 
 
@@ -392,6 +400,14 @@ ROUTES = [
         build=published,
         methods=("GET", "POST"),
         payload={"title": "Outsider", "body": "Outsider addendum"},
+    ),
+    Route(
+        "procurement:settings",
+        SCOPED,
+        allowed=COUNCIL_AND_PAT,  # each council its own consortium's (the one it acts for)
+        build=capitol_settings,
+        methods=("GET", "POST"),
+        payload={"addendum_notice_days": "1"},
     ),
     Route(
         "procurement:question_answer",

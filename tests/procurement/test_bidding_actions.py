@@ -4,6 +4,7 @@ evaluation, award, contracts, piggybacking and savings."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 from decimal import Decimal
 
@@ -196,7 +197,7 @@ def test_staff_opening_early_is_refused_and_audited(setup, world, clock):
     _submit(jp, world.vince)
     clock.set(OPENING - dt.timedelta(seconds=1))
     with pytest.raises(PermissionDenied, match="Bids open at"):
-        do_open_bids(jp.solicitation, acting_user=world.alice)
+        do_open_bids(jp.solicitation, acting_user=world.alice, witness=world.sam)
     jp.solicitation.refresh_from_db()
     assert jp.solicitation.status == Solicitation.Status.PUBLISHED and not BidLine.objects.exists()
     [event] = _events("procurement.bids.open_refused")
@@ -231,7 +232,7 @@ def test_documents_stay_sealed_until_opening(setup, world, clock):
         read_bid_document(doc, acting_user=world.alice)
     assert _events("procurement.bid_document.read_refused")
     clock.set(OPENING)
-    do_open_bids(jp.solicitation, acting_user=world.alice)
+    do_open_bids(jp.solicitation, acting_user=world.alice, witness=world.sam)
     doc.refresh_from_db()
     assert read_bid_document(doc, acting_user=world.alice) == ("tech.pdf", PDF)
 
@@ -240,13 +241,13 @@ def _two_bids_and_open(jp, world, wendy, clock):
     acme_bid, _ = _submit(jp, world.vince, prices=_prices(jp, "61.50", "0.30"))
     brine_bid, _ = _submit(jp, wendy, prices=_prices(jp, "63.00", "0.25"))
     clock.set(OPENING)
-    call_command("procurement", "open-due", stdout=open("/dev/null", "w"))  # noqa: SIM115, PTH123
+    do_open_bids(jp.solicitation, acting_user=world.alice, witness=world.sam)
     acme_bid.refresh_from_db()
     brine_bid.refresh_from_db()
     return acme_bid, brine_bid
 
 
-def test_open_due_opens_and_tabulates(setup, world, clock):
+def test_opening_tabulates(setup, world, clock):
     jp, _acme, _brine, wendy = setup
     acme_bid, brine_bid = _two_bids_and_open(jp, world, wendy, clock)
     jp.solicitation.refresh_from_db()
@@ -259,9 +260,14 @@ def test_open_due_opens_and_tabulates(setup, world, clock):
         acme_bid.total
         == Decimal("61.50") * jp.items[0].total_quantity + Decimal("0.30") * jp.items[1].total_quantity
     )
-    assert _events("procurement.bids.opened")[0].actor_label == "scheduler"
-    # Opening twice does nothing.
-    call_command("procurement", "open-due", stdout=open("/dev/null", "w"))  # noqa: SIM115, PTH123
+    [opened] = _events("procurement.bids.opened")
+    assert opened.actor_id == world.alice.pk and opened.after["witness_id"] == world.sam.pk
+    # Opening twice is refused; the scheduler's command only reports, and nothing is due any more.
+    with pytest.raises(PermissionDenied):
+        do_open_bids(jp.solicitation, acting_user=world.sam, witness=world.alice)
+    out = io.StringIO()
+    call_command("procurement", "open-due", stdout=out)
+    assert "0 solicitation(s) due" in out.getvalue()
     assert len(_events("procurement.bids.opened")) == 1
 
 
@@ -312,7 +318,7 @@ def test_piggyback_and_savings(world, clock, monkeypatch):
         jp.solicitation, acting_user=world.vince, idempotency_key="x", prices=_prices(jp, "60.00", "0.20")
     )
     clock.set(OPENING)
-    do_open_bids(jp.solicitation, acting_user=world.alice)
+    do_open_bids(jp.solicitation, acting_user=world.alice, witness=world.sam)
     do_award(
         jp.solicitation,
         acting_user=world.alice,

@@ -132,7 +132,7 @@ def test_there_is_no_admin_site(client_for):
 def test_after_the_opening_the_same_channels_show_the_bid(sealed, world, client_for, client):
     clock, jp, bid = sealed
     clock.set(OPENING)
-    do_open_bids(jp.solicitation, acting_user=world.alice)
+    do_open_bids(jp.solicitation, acting_user=world.alice, witness=world.sam)
     bid.refresh_from_db()
     seen = _collect(jp, bid, world, client_for, client)
     assert any("98,765.43" in body or "98765.43" in body for body in seen.values())

@@ -69,14 +69,16 @@ def test_non_vendors_cannot_open_the_bid_form(scene, client_for):
     )
 
 
-def test_bid_register_before_opening_and_the_early_open_button(scene, client_for, clock):
+def test_bid_register_before_opening_and_the_early_open_button(scene, client_for, clock, world):
     jp, *_ = scene
     _post_bid(client_for("vince"), jp, a="61.37")
     alice = client_for("alice")
     url = reverse("procurement:bids", args=[jp.solicitation.pk])
     page = alice.get(url)
     assert page.status_code == 200 and b"Acme Salt Co" in page.content and b"61.37" not in page.content
-    response = alice.post(reverse("procurement:bids_open", args=[jp.solicitation.pk]), follow=True)
+    response = alice.post(
+        reverse("procurement:bids_open", args=[jp.solicitation.pk]), {"witness": world.sam.pk}, follow=True
+    )
     assert b"Bids open at" in response.content
     jp.solicitation.refresh_from_db()
     assert jp.solicitation.status == Solicitation.Status.PUBLISHED
@@ -96,7 +98,7 @@ def test_open_evaluate_award_join_and_savings_through_pages(scene, client_for, c
     )
     clock.set(OPENING)
     alice = client_for("alice")
-    alice.post(reverse("procurement:bids_open", args=[jp.solicitation.pk]))
+    alice.post(reverse("procurement:bids_open", args=[jp.solicitation.pk]), {"witness": world.sam.pk})
     page = alice.get(reverse("procurement:bids", args=[jp.solicitation.pk]))
     assert b"61.37" in page.content and b"Tabulation" in page.content
     tab_csv = client_for("bob").get(
@@ -164,6 +166,9 @@ def test_open_evaluate_award_join_and_savings_through_pages(scene, client_for, c
 
 
 # --- API ------------------------------------------------------------------------------------------
+WITNESS = {"witness_email": "sam@capitol.example"}
+
+
 def _api(client, token, method, path, **kw):
     return getattr(client, method)(
         f"/api/v1{path}", HTTP_AUTHORIZATION=f"Bearer {token}", content_type="application/json", **kw
@@ -202,7 +207,10 @@ def test_api_bid_lifecycle_with_vendor_token(scene, client, clock, world):
     # Wendy cannot read Vince's bid; staff cannot open early.
     assert_error(_api(client, make_token(wendy), "get", f"/procurement/bids/{bid['id']}"), 404)
     staff = make_token(world.alice)
-    assert_error(_api(client, staff, "post", f"/procurement/solicitations/{jp.solicitation.pk}/open"), 403)
+    assert_error(
+        _api(client, staff, "post", f"/procurement/solicitations/{jp.solicitation.pk}/open", data=WITNESS),
+        403,
+    )
     sealed = _api(client, staff, "get", f"/procurement/solicitations/{jp.solicitation.pk}/tabulation").json()
     assert sealed["opened"] is False and sealed["items"] == []
     clock.set(DEADLINE + dt.timedelta(seconds=1))
@@ -215,7 +223,9 @@ def test_api_bid_lifecycle_with_vendor_token(scene, client, clock, world):
         )["detail"]
     )
     clock.set(OPENING)
-    opened = _api(client, staff, "post", f"/procurement/solicitations/{jp.solicitation.pk}/open")
+    opened = _api(
+        client, staff, "post", f"/procurement/solicitations/{jp.solicitation.pk}/open", data=WITNESS
+    )
     assert opened.status_code == 200 and opened.json()["items"][0]["cells"][0]["unit_price"] == "61.50"
     award = _api(
         client,
@@ -239,10 +249,16 @@ def test_award_and_open_are_for_the_council(scene, client, clock, world):
     )
     clock.set(OPENING)
     assert_error(
-        _api(client, make_token(world.bob), "post", f"/procurement/solicitations/{jp.solicitation.pk}/open"),
+        _api(
+            client,
+            make_token(world.bob),
+            "post",
+            f"/procurement/solicitations/{jp.solicitation.pk}/open",
+            data=WITNESS,
+        ),
         403,
     )
-    do_open_bids(jp.solicitation, acting_user=world.alice)
+    do_open_bids(jp.solicitation, acting_user=world.alice, witness=world.sam)
     assert_error(
         _api(
             client,

@@ -41,7 +41,7 @@ def test_bids_addenda_and_amendments_carry_the_frozen_time(world: Any, clock: Cl
     assert bid.submitted_at == T0 + dt.timedelta(hours=1, minutes=35)
 
     clock.set(OPENING)
-    do_open_bids(jp.solicitation, acting_user=world.alice)
+    do_open_bids(jp.solicitation, acting_user=world.alice, witness=world.sam)
     clock.advance(days=1)
     award = do_award(
         jp.solicitation, acting_user=world.sam, start_date=dt.date(2027, 4, 1), end_date=dt.date(2028, 3, 31)

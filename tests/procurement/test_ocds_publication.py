@@ -91,7 +91,7 @@ def everything(world, clock, bids_sealed):
     """…then the opening, a split award (contracts per member + masters), a piggyback and an amendment."""
     jp = bids_sealed
     clock.set(OPENING)
-    do_open_bids(jp.solicitation, acting_user=world.alice)
+    do_open_bids(jp.solicitation, acting_user=world.alice, witness=world.sam)
     clock.advance(days=1)
     do_award(
         jp.solicitation, acting_user=world.sam, start_date=dt.date(2027, 4, 1), end_date=dt.date(2028, 3, 31)
@@ -302,7 +302,7 @@ def test_nothing_sealed_is_published_before_the_opening(world, bids_sealed):
 
 def test_after_the_opening_tenderers_are_named_without_amounts(world, clock, bids_sealed):
     clock.set(OPENING)
-    do_open_bids(bids_sealed.solicitation, acting_user=world.alice)
+    do_open_bids(bids_sealed.solicitation, acting_user=world.alice, witness=world.sam)
     text = _all_text(world, bids_sealed.solicitation.ocid)
     assert ACME in text and BRINE in text and '"numberOfTenderers":2' in text.replace(" ", "")
     for amount in (SALT_ACME, SALT_BRINE, BRINE_ACME, BRINE_BRINE):
@@ -313,7 +313,7 @@ def test_a_cancellation_after_the_opening_keeps_the_opening_release(world, clock
     from interlocal.procurement.actions import do_cancel_solicitation
 
     clock.set(OPENING)
-    do_open_bids(bids_sealed.solicitation, acting_user=world.alice)
+    do_open_bids(bids_sealed.solicitation, acting_user=world.alice, witness=world.sam)
     clock.advance(hours=1)
     do_cancel_solicitation(bids_sealed.solicitation, acting_user=world.alice, reason="Budget cut")
     releases = _export()

@@ -1,17 +1,17 @@
 """Background tasks of procurement (django-tasks; `interlocal worker` runs them).
 
-Opening bids whose opening time has come also runs from a scheduler (cron: `interlocal
-procurement open-due` every minute); it is idempotent.
+A scheduler may also run `interlocal procurement open-due` (cron); since security issue 11 it
+only reports the solicitations due for opening: opening takes two people (docs/procurement.md).
 """
 
 from __future__ import annotations
 
 from django_tasks import task
 
-from interlocal.procurement.actions import open_due
+from interlocal.procurement.actions import due_for_opening
 from interlocal.procurement.actions import send_cutoff_reminders as send
 
-__all__ = ["open_due_bids", "send_cutoff_reminders"]
+__all__ = ["due_openings", "send_cutoff_reminders"]
 
 
 @task()
@@ -21,6 +21,8 @@ def send_cutoff_reminders() -> int:
 
 
 @task()
-def open_due_bids() -> list[int]:
-    """Open every solicitation whose opening time has passed (server time); returns their ids."""
-    return [s.pk for s in open_due()]
+def due_openings() -> list[int]:
+    """The ids of the still sealed solicitations whose opening time has passed (server time).
+
+    It opens nothing: the council opens them with a witness (do_open_bids)."""
+    return [s.pk for s in due_for_opening()]

@@ -110,7 +110,7 @@ def make_awarded_purchase(
         prices={jp.items[0].pk: "60.00", jp.items[1].pk: "0.20"},
     )
     clock.set(OPENING)
-    do_open_bids(jp.solicitation, acting_user=world.alice)
+    do_open_bids(jp.solicitation, acting_user=world.alice, witness=world.sam)
     do_award(
         jp.solicitation,
         acting_user=world.alice,

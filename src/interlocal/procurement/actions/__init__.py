@@ -47,10 +47,11 @@ from interlocal.procurement.actions.opening import (
     do_mark_responsiveness,
     do_open_bids,
     do_score_bid,
-    open_due,
+    due_for_opening,
     retabulate,
     suggested_winners,
 )
+from interlocal.procurement.actions.settings import addendum_notice_end, do_update_procurement_settings
 from interlocal.procurement.actions.solicitations import (
     SOLICITATION_FIELDS,
     SolicitationRights,
@@ -86,6 +87,7 @@ from interlocal.procurement.actions.vendors import (
 )
 
 __all__ = [
+    "addendum_notice_end",
     "entries_refused",
     "DocumentUpload",
     "MAX_DOCUMENTS",
@@ -141,12 +143,13 @@ __all__ = [
     "do_submit_bid",
     "do_suspend_vendor",
     "do_update_round",
+    "do_update_procurement_settings",
     "do_update_solicitation",
     "do_update_vendor",
     "do_verify_vendor_email",
     "do_withdraw_bid",
+    "due_for_opening",
     "max_document_bytes",
-    "open_due",
     "publication_problems",
     "read_bid_document",
     "retabulate",

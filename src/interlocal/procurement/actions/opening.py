@@ -30,26 +30,34 @@ from interlocal.procurement.tabulation import tabulate_decimal, weighted_scores
 if TYPE_CHECKING:
     from interlocal.accounts.models import User
 from interlocal.procurement.actions.bids import _Late, _now, _refuse
+from interlocal.tenancy.scoping import is_council
 
 __all__ = [
     "do_mark_responsiveness",
     "do_open_bids",
     "do_score_bid",
-    "open_due",
+    "due_for_opening",
     "retabulate",
     "suggested_winners",
 ]
 
 
 # --- Opening --------------------------------------------------------------------------------------
-def do_open_bids(solicitation: Solicitation, *, acting_user: User | None) -> Solicitation:
-    """Open the sealed bids at (or after) the opening time: decrypt, store lines, tabulate.
+def do_open_bids(solicitation: Solicitation, *, acting_user: User, witness: User | None) -> Solicitation:
+    """Open the sealed bids at (or after) the opening time, by two people: decrypt, store lines, tabulate.
 
-    `acting_user` is None when the scheduled task or `interlocal procurement open-due` opens it.
-    Before the opening time this refuses and records the attempt.
+    `acting_user` opens and `witness` attests it: both admins or staff of the consortium, two
+    different people; both are kept on the solicitation and in the audit event. Nothing opens
+    alone (the scheduler only reports what is due: `due_for_opening`). Before the opening time,
+    while questions are still open or an addendum's notice is still running, this refuses and
+    records the attempt.
     """
+    if not is_council(acting_user, solicitation.consortium_id):
+        _refuse(acting_user, "procurement.bids.open_refused", solicitation, reason="not_council")
+        raise PermissionDenied(_g("Only the consortium's admins and staff may open bids."))
+    witness = _check_witness(solicitation, acting_user, witness)
     try:
-        return _open(solicitation, acting_user)
+        return _open(solicitation, acting_user, witness)
     except _Late as exc:
         _refuse(
             acting_user,
@@ -61,8 +69,24 @@ def do_open_bids(solicitation: Solicitation, *, acting_user: User | None) -> Sol
         raise PermissionDenied(exc.message) from None
 
 
+def _check_witness(solicitation: Solicitation, opener: User, witness: User | None) -> User:
+    if witness is None:
+        raise ValidationError(
+            {
+                "witness": [
+                    _g("Name the witness: a second admin or staff of the consortium watches the opening.")
+                ]
+            }
+        )
+    if witness.pk == opener.pk:
+        raise ValidationError({"witness": [_g("The witness must be someone other than the person opening.")]})
+    if not witness.is_active or not is_council(witness, solicitation.consortium_id):
+        raise ValidationError({"witness": [_g("The witness must be an admin or staff of this consortium.")]})
+    return witness
+
+
 @transaction.atomic
-def _open(solicitation: Solicitation, user: User | None) -> Solicitation:
+def _open(solicitation: Solicitation, user: User, witness: User) -> Solicitation:
     locked = Solicitation.objects.select_for_update().get(pk=solicitation.pk)
     now = _now()
     if locked.status not in (Solicitation.Status.PUBLISHED, Solicitation.Status.CLOSED):
@@ -75,14 +99,25 @@ def _open(solicitation: Solicitation, user: User | None) -> Solicitation:
         raise _Late(
             "too_early",
             _g("Bids open at %(at)s (server time); it is now %(now)s.")
-            % {
-                "at": timezone.localtime(locked.opening_at).strftime("%Y-%m-%d %H:%M:%S %Z"),
-                "now": timezone.localtime(now).strftime("%Y-%m-%d %H:%M:%S %Z"),
-            },
+            % {"at": _local(locked.opening_at), "now": _local(now)},
+        )
+    if locked.questions_deadline is not None and now < locked.questions_deadline:
+        raise _Late(
+            "questions_open",
+            _g("Questions are open until %(at)s (server time); the bids open after that.")
+            % {"at": _local(locked.questions_deadline)},
+        )
+    notice = locked.addenda.filter(notice_until__gt=now).order_by("-notice_until").first()
+    if notice is not None and notice.notice_until is not None:
+        raise _Late(
+            "addendum_notice",
+            _g("The notice of addendum %(n)s runs until %(at)s (server time); the bids open after that.")
+            % {"n": notice.number, "at": _local(notice.notice_until)},
         )
     locked.status = Solicitation.Status.OPENED
     locked.updated_at = now
-    locked.save(update_fields=["status", "updated_at"])
+    locked.opened_by, locked.opening_witness = user, witness
+    locked.save(update_fields=["status", "updated_at", "opened_by", "opening_witness"])
     bids = list(locked.bids.filter(status=Bid.Status.SUBMITTED).order_by("submitted_at", "pk"))
     items = {i.pk: i for i in locked.items.all()}
     sealing = SolicitationKey.objects.filter(solicitation=locked).first()
@@ -117,27 +152,29 @@ def _open(solicitation: Solicitation, user: User | None) -> Solicitation:
         locked,
         after={
             "opened_at": now.isoformat(),
+            "opened_by_id": user.pk,
+            "witness_id": witness.pk,
+            "witness": witness.email,
             "bids": [{"receipt": b.receipt, "vendor_id": b.vendor_id} for b in bids],
         },
         consortium_id=locked.consortium_id,
-        actor_label="" if user is not None else "scheduler",
     )
     return locked
 
 
-def open_due(now: dt.datetime | None = None) -> list[Solicitation]:
-    """Open every solicitation whose opening time has come (the scheduled task and the command)."""
+def _local(moment: dt.datetime) -> str:
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M:%S %Z")
+
+
+def due_for_opening(now: dt.datetime | None = None) -> list[Solicitation]:
+    """The still sealed solicitations whose opening time has come (the scheduled task and the
+    command report them). Nothing is opened here: opening takes an opener and a witness."""
     moment = now or _now()
-    due = Solicitation.objects.filter(
-        status__in=[Solicitation.Status.PUBLISHED, Solicitation.Status.CLOSED], opening_at__lte=moment
-    ).order_by("opening_at", "pk")
-    opened = []
-    for solicitation in due:
-        try:
-            opened.append(do_open_bids(solicitation, acting_user=None))
-        except PermissionDenied:  # opened meanwhile by someone else, or not yet due on this clock
-            continue
-    return opened
+    return list(
+        Solicitation.objects.filter(
+            status__in=[Solicitation.Status.PUBLISHED, Solicitation.Status.CLOSED], opening_at__lte=moment
+        ).order_by("opening_at", "pk")
+    )
 
 
 def retabulate(solicitation: Solicitation) -> None:

@@ -9,9 +9,11 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Sum
+from django.db.models import Q, Sum
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from interlocal import audit
 from interlocal.core.mail import queue_templated_mail
@@ -40,6 +42,8 @@ if TYPE_CHECKING:
     from interlocal.tenancy.models import Consortium
 from interlocal.procurement.actions.common import _now, _site, check_quantity, next_number, require_council
 from interlocal.procurement.actions.demand import _check_classification
+from interlocal.procurement.actions.settings import addendum_notice_end
+from interlocal.procurement.queries import addendum_notice_days
 from interlocal.tenancy.scoping import is_council
 
 __all__ = [
@@ -509,10 +513,13 @@ def do_ask_question(sol: Solicitation, vendor: Vendor, *, acting_user: User, tex
 
 
 def _interested_emails(sol: Solicitation) -> list[str]:
+    """The people of every active vendor that follows the solicitation or has bid on it."""
     return sorted(
         set(
             VendorUser.objects.filter(
-                vendor__interests__solicitation=sol, is_active=True, vendor__status=Vendor.Status.ACTIVE
+                Q(vendor__interests__solicitation=sol) | Q(vendor__bids__solicitation=sol),
+                is_active=True,
+                vendor__status=Vendor.Status.ACTIVE,
             ).values_list("user__email", flat=True)
         )
     )
@@ -568,21 +575,18 @@ def do_issue_addendum(
         raise ValidationError(
             {"body" if title.strip() else "title": _("An addendum needs a title and a text.")}
         )
+    now = _now()
+    notice_until = addendum_notice_end(sol.consortium_id, now)
     before = audit.snapshot(sol)
-    if submission_deadline or opening_at:
-        if submission_deadline:
-            if submission_deadline <= _now():
-                raise ValidationError(
-                    {"submission_deadline": _("The new submission deadline must be in the future.")}
-                )
-            sol.submission_deadline = submission_deadline
-        if opening_at:
-            sol.opening_at = opening_at
+    changes = _date_changes(sol, notice_until, submission_deadline=submission_deadline, opening_at=opening_at)
+    if changes:
+        for name, (_old, new) in changes.items():
+            setattr(sol, name, new)
         if sol.opening_at < sol.submission_deadline:
             raise ValidationError(
                 {"opening_at": _("The opening must be at or after the submission deadline.")}
             )
-        sol.updated_at = _now()
+        sol.updated_at = now
         sol.save(update_fields=["submission_deadline", "opening_at", "updated_at"])
     stored = None
     if document is not None:
@@ -597,6 +601,8 @@ def do_issue_addendum(
         body=body.strip(),
         document=stored,
         issued_by=acting_user,
+        issued_at=now,
+        notice_until=notice_until,
     )
     audit.record(
         acting_user,
@@ -610,17 +616,71 @@ def do_issue_addendum(
         },
         consortium_id=sol.consortium_id,
     )
+    # Every follower and every bidder hears of it, above all of a change of dates.
     emails = _interested_emails(sol)
     url = _site(reverse("procurement:vendor_solicitation", args=[sol.pk]))
+    moved = [
+        {"label": _DATE_LABELS[name](), "before": _local(old), "after": _local(new)}
+        for name, (old, new) in changes.items()
+    ]
     if emails:
         transaction.on_commit(
             lambda: queue_templated_mail(
                 emails,
                 "procurement/email/addendum_issued",
-                {"solicitation": sol, "addendum": addendum, "url": url},
+                {"solicitation": sol, "addendum": addendum, "url": url, "changes": moved},
             )
         )
     return addendum
+
+
+_DATE_LABELS = {
+    "submission_deadline": lambda: _("Submission deadline"),
+    "opening_at": lambda: _("Bid opening"),
+}
+
+
+def _local(moment: dt.datetime) -> str:
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M %Z")
+
+
+def _date_changes(
+    sol: Solicitation,
+    notice_until: dt.datetime,
+    *,
+    submission_deadline: dt.datetime | None,
+    opening_at: dt.datetime | None,
+) -> dict[str, tuple[dt.datetime, dt.datetime]]:
+    """The dates an addendum moves, as name -> (old, new); ValidationError naming each date that
+    would move earlier, or to less than the consortium's minimum notice after the addendum.
+
+    Vendors price and plan against the published dates: an addendum that pulled the deadline
+    or the opening closer would let the council open the sealed bids early (security issue 11)."""
+    days = addendum_notice_days(sol.consortium_id)
+    errors: dict[str, str] = {}
+    changes: dict[str, tuple[dt.datetime, dt.datetime]] = {}
+    for name, new in (("submission_deadline", submission_deadline), ("opening_at", opening_at)):
+        old = getattr(sol, name)
+        if new is None or new == old:
+            continue
+        label = _DATE_LABELS[name]().lower()
+        if new < old:
+            errors[name] = _(
+                "An addendum may move the %(label)s only later, never earlier: it is %(old)s."
+            ) % {"label": label, "old": _local(old)}
+        elif new < notice_until:
+            errors[name] = ngettext(
+                "The new %(label)s must give at least %(days)d working day of notice after this "
+                "addendum: %(earliest)s or later.",
+                "The new %(label)s must give at least %(days)d working days of notice after this "
+                "addendum: %(earliest)s or later.",
+                days,
+            ) % {"label": label, "days": days, "earliest": _local(notice_until)}
+        else:
+            changes[name] = (old, new)
+    if errors:
+        raise ValidationError(errors)
+    return changes
 
 
 @transaction.atomic

@@ -41,6 +41,7 @@ from interlocal.procurement.api.schemas.bidding import (
     ContractUserOut,
     CooperativeContractFilter,
     CooperativeContractOut,
+    OpenBidsIn,
     PiggybackIn,
     ProcurementSavingsOut,
     ResponsivenessIn,
@@ -69,6 +70,7 @@ from interlocal.procurement.queries import (
     public_solicitation,
     savings_summary,
     tabulation_of,
+    witness_candidates,
 )
 from interlocal.tenancy.models import Member
 from interlocal.tenancy.queries import get_consortium_for_user
@@ -184,12 +186,20 @@ def procurement_bids_withdraw(request: HttpRequest, bid_id: IdParam) -> object:
     "/procurement/solicitations/{solicitation_id}/open",
     response={200: TabulationOut, **error_responses(401, 403, 404, 422)},
     operation_id="procurement_bids_open",
-    summary="Open the bids (not before the opening time)",
+    summary="Open the bids with a witness (not before the opening time)",
 )
-def procurement_bids_open(request: HttpRequest, solicitation_id: IdParam) -> dict:
-    """Open the sealed bids; 403 before the opening time (the attempt is audited)."""
+def procurement_bids_open(request: HttpRequest, solicitation_id: IdParam, payload: OpenBidsIn) -> dict:
+    """Open the sealed bids, witnessed by another admin or staff of the consortium (422 otherwise);
+    403 before the opening time, while questions are open or an addendum's notice runs (audited)."""
     solicitation = _council_solicitation(request, solicitation_id, write=True)
-    do_open_bids(solicitation, acting_user=request_user(request))
+    witness = (
+        witness_candidates(solicitation.consortium_id, excluding=None)
+        .filter(email__iexact=payload.witness_email.strip())
+        .first()
+    )
+    if witness is None:
+        raise ValidationError({"witness_email": ["No admin or staff of this consortium has that e-mail."]})
+    do_open_bids(solicitation, acting_user=request_user(request), witness=witness)
     return _tabulation_out(Solicitation.objects.get(pk=solicitation.pk))
 
 

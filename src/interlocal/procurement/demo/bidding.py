@@ -82,7 +82,8 @@ def load(stdout: Any = None) -> list[Any]:
     consortium = sol.consortium
     User = get_user_model()
     sam = User.objects.filter(email="sam@capitol.example.org").first()
-    if sam is None:
+    alice = User.objects.filter(email="alice@capitol.example.org").first()  # the opening's witness
+    if sam is None or alice is None:
         return []
     items = list(sol.items.order_by("line_number"))
     final_status = sol.status
@@ -108,7 +109,7 @@ def load(stdout: Any = None) -> list[Any]:
         Solicitation.objects.filter(pk=sol.pk).update(status=final_status)
         return []
     with _clock(sol.opening_at + dt.timedelta(minutes=1)):
-        do_open_bids(sol, acting_user=sam)
+        do_open_bids(sol, acting_user=sam, witness=alice)
     start = timezone.localdate(sol.opening_at) + dt.timedelta(days=14)
     with _clock(sol.opening_at + dt.timedelta(days=2)):
         do_award(

@@ -16,6 +16,7 @@ __all__ = [
     "AwardForm",
     "BidForm",
     "ContractDocumentForm",
+    "OpenBidsForm",
     "PiggybackForm",
     "ResponsivenessForm",
     "ScoreForm",
@@ -86,6 +87,23 @@ class BidForm(forms.Form):
             for item in self.items
             if (self.cleaned_data.get(f"price_{item.pk}") or "").strip()
         }
+
+
+class OpenBidsForm(forms.Form):
+    """The opening's second person: the view passes who may witness (the consortium's other
+    admins and staff); do_open_bids checks again."""
+
+    witness: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        label=_("Witness"),
+        queryset=None,
+        empty_label=_("- Choose the witness -"),
+        help_text=_("Another admin or staff of the consortium, present at the opening."),
+    )
+
+    def __init__(self, *args: Any, candidates: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["witness"].queryset = candidates  # type: ignore[attr-defined]
+        self.fields["witness"].label_from_instance = lambda u: f"{u.full_name or u.email} ({u.email})"  # type: ignore[attr-defined]
 
 
 class ResponsivenessForm(forms.Form):

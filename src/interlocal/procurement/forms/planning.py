@@ -23,6 +23,7 @@ __all__ = [
     "AnswerForm",
     "CancelForm",
     "CriterionForm",
+    "ProcurementSettingsForm",
     "DemandEntryForm",
     "DemandItemForm",
     "DocumentForm",
@@ -193,6 +194,21 @@ class AddendumForm(forms.Form):
         label=_("New submission deadline"), widget=DATETIME, required=False
     )
     opening_at = forms.DateTimeField(label=_("New bid opening"), widget=DATETIME, required=False)
+
+
+class ProcurementSettingsForm(forms.Form):
+    """The consortium's procurement settings (do_update_procurement_settings checks the range)."""
+
+    addendum_notice_days = forms.IntegerField(
+        label=_("Minimum notice of an addendum (working days)"),
+        min_value=1,
+        max_value=60,
+        help_text=_(
+            "An addendum may move the submission deadline and the opening only later, to at least this "
+            "many working days (Monday to Friday) after it is issued; the bids are not opened before an "
+            "addendum's notice has run."
+        ),
+    )
 
 
 class QuestionForm(forms.Form):

@@ -3,3 +3,4 @@ awards, contracts). One package so the app keeps one set of migrations."""
 
 from .bidding import *  # noqa: F403
 from .planning import *  # noqa: F403
+from .settings import *  # noqa: F403

@@ -480,6 +480,15 @@ class Solicitation(models.Model):
     contact_email = models.EmailField(_("contact e-mail"), blank=True)
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
     cancellation_reason = models.TextField(_("cancellation reason"), blank=True)
+    # The opening takes two people with a procurement role (do_open_bids): both are kept.
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("opened by"),
+    )  # fmt: skip
+    opening_witness = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("opening witness"),
+    )  # fmt: skip
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -704,6 +713,9 @@ class Addendum(models.Model):
     issued_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # The end of the minimum notice the addendum gives (the consortium's working days from its
+    # issue); the bids are not opened before it.
+    notice_until = models.DateTimeField(_("notice until"), null=True, blank=True)
 
     tenancy = Tenancy(consortium="solicitation__consortium")
     objects = ScopedQuerySet.as_manager()

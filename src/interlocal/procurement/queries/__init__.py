@@ -19,6 +19,7 @@ from interlocal.procurement.queries.bidding import (
 )
 from interlocal.procurement.queries.planning import (
     ItemDemand,
+    addendum_notice_days,
     demand_by_item,
     get_addendum_of_public_solicitation,
     get_entry_for_user,
@@ -42,10 +43,12 @@ from interlocal.procurement.queries.planning import (
     vendor_open_solicitations,
     vendor_questions,
     vendor_role,
+    witness_candidates,
 )
 
 __all__ = [
     "ItemDemand",
+    "addendum_notice_days",
     "SavingsFigure",
     "SavingsSummary",
     "TabulationView",
@@ -84,4 +87,5 @@ __all__ = [
     "vendor_questions",
     "get_addendum_of_public_solicitation",
     "vendor_role",
+    "witness_candidates",
 ]

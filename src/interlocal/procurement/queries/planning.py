@@ -14,12 +14,14 @@ from django.utils.translation import gettext as _g
 
 from interlocal.lib.disclosure import publishable
 from interlocal.procurement.models import (
+    DEFAULT_ADDENDUM_NOTICE_DAYS,
     Addendum,
     AddendumAcknowledgement,
     DemandEntry,
     DemandItem,
     DemandRound,
     DemandRoundMember,
+    ProcurementSettings,
     Solicitation,
     SolicitationDocument,
     SolicitationInterest,
@@ -29,7 +31,7 @@ from interlocal.procurement.models import (
     vendor_ids_of,
 )
 from interlocal.tenancy.models import Consortium
-from interlocal.tenancy.roles import Role
+from interlocal.tenancy.roles import CONSORTIUM_WRITE_ROLES, Role
 from interlocal.tenancy.scoping import get_for_user, grants_for
 
 if TYPE_CHECKING:
@@ -40,6 +42,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ItemDemand",
+    "addendum_notice_days",
     "demand_by_item",
     "get_entry_for_user",
     "get_question_for_user",
@@ -53,6 +56,7 @@ __all__ = [
     "public_solicitations",
     "unacknowledged_addenda",
     "vendor_of",
+    "witness_candidates",
 ]
 
 
@@ -311,3 +315,32 @@ def unacknowledged_addenda(solicitation: Solicitation, vendor: Vendor) -> QueryS
         .exclude(acknowledgements__vendor=vendor)
         .order_by("number")
     )
+
+
+def addendum_notice_days(consortium_id: int) -> int:
+    """The consortium's minimum notice of an addendum, in working days (the default until changed)."""
+    value = (
+        ProcurementSettings.objects.filter(consortium_id=consortium_id)
+        .values_list("addendum_notice_days", flat=True)
+        .first()
+    )
+    return DEFAULT_ADDENDUM_NOTICE_DAYS if value is None else value
+
+
+def witness_candidates(consortium_id: int, *, excluding: Any) -> QuerySet[Any]:
+    """Who may witness an opening: the consortium's active admins and staff, other than `excluding`
+    (the opener), by name."""
+    from django.contrib.auth import get_user_model
+
+    people = (
+        get_user_model()
+        .objects.filter(
+            is_active=True,
+            memberships__consortium_id=consortium_id,
+            memberships__member__isnull=True,
+            memberships__role__in=CONSORTIUM_WRITE_ROLES,
+        )
+        .distinct()
+        .order_by("full_name", "email")
+    )
+    return people if excluding is None else people.exclude(pk=excluding.pk)

@@ -50,6 +50,7 @@ urlpatterns: list = [
     path("solicitations/<int:pk>/publish/", solicitations.solicitation_publish, name="solicitation_publish"),
     path("solicitations/<int:pk>/cancel/", solicitations.solicitation_cancel, name="solicitation_cancel"),
     path("solicitations/<int:pk>/addenda/new/", solicitations.addendum_create, name="addendum_create"),
+    path("settings/", solicitations.procurement_settings, name="settings"),
     path("questions/<int:pk>/answer/", solicitations.question_answer, name="question_answer"),
     path("vendors/", vendors.vendor_list, name="vendors"),
     path("vendors/<int:pk>/", vendors.vendor_status, name="vendor_status"),

@@ -44,6 +44,7 @@ from interlocal.procurement.forms import (
     AwardForm,
     BidForm,
     ContractDocumentForm,
+    OpenBidsForm,
     OpennessForm,
     PiggybackForm,
     ResponsivenessForm,
@@ -71,6 +72,7 @@ from interlocal.procurement.queries import (
     public_solicitation,
     savings_summary,
     tabulation_of,
+    witness_candidates,
 )
 from interlocal.procurement.queries import cooperative_contracts as cooperative_contracts_for
 from interlocal.tenancy.roles import CONSORTIUM_READ_ROLES
@@ -284,6 +286,9 @@ def bids(request: HttpRequest, pk: int) -> HttpResponse:
             "criteria": criteria,
             "can_open": solicitation.status in (Solicitation.Status.PUBLISHED, Solicitation.Status.CLOSED),
             "open_due": now >= solicitation.opening_at,
+            "open_form": OpenBidsForm(
+                candidates=witness_candidates(solicitation.consortium_id, excluding=request.user)
+            ),
             "can_evaluate": solicitation.status
             in (Solicitation.Status.OPENED, Solicitation.Status.EVALUATED),
             "now": now,
@@ -294,12 +299,16 @@ def bids(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def bids_open(request: HttpRequest, pk: int) -> HttpResponse:
-    """The manual "Open bids": refuses (and records the attempt) before the opening time."""
+    """ "Open bids" with a witness: refuses (and records the attempt) before the opening time."""
     solicitation = _council_solicitation(request, pk, write=True)
+    form = OpenBidsForm(
+        request.POST, candidates=witness_candidates(solicitation.consortium_id, excluding=request.user)
+    )
     try:
-        do_open_bids(solicitation, acting_user=request.user)  # type: ignore[arg-type]
-    except PermissionDenied as exc:
-        messages.error(request, str(exc))
+        witness = form.cleaned_data["witness"] if form.is_valid() else None
+        do_open_bids(solicitation, acting_user=request.user, witness=witness)  # type: ignore[arg-type]
+    except (PermissionDenied, ValidationError) as exc:
+        messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
     else:
         messages.success(request, _g("The bids are open; the tabulation is below."))
     return redirect("procurement:bids", pk=solicitation.pk)

@@ -27,6 +27,7 @@ from interlocal.procurement.models import (
     VendorQuestion,
 )
 from interlocal.procurement.queries import (
+    addendum_notice_days,
     get_question_for_user,
     get_round_for_user,
     get_solicitation_for_user,
@@ -108,7 +109,12 @@ def solicitation_list(request: HttpRequest) -> HttpResponse:
         .with_item_count()  # computed for the page's rows only
     )
     return SolicitationTable(request, qs).response(
-        "procurement/solicitation_list.html", {"consortium": consortium, "can_create": _council(request)}
+        "procurement/solicitation_list.html",
+        {
+            "consortium": consortium,
+            "can_create": _council(request),
+            "notice_days": addendum_notice_days(consortium.pk),
+        },
     )
 
 
@@ -346,6 +352,30 @@ def addendum_create(request: HttpRequest, pk: int) -> HttpResponse:
             )
             return redirect(_sol_url(sol))
     return render(request, "procurement/addendum_form.html", {"solicitation": sol, "form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def procurement_settings(request: HttpRequest) -> HttpResponse:
+    """Council: the consortium's procurement settings (the minimum notice of an addendum)."""
+    _deny_vendors(request)
+    consortium = _current_consortium(request)
+    if not _council(request):
+        raise PermissionDenied(_g("Only the consortium's admins and staff change procurement settings."))
+    form = f.ProcurementSettingsForm(
+        request.POST or None, initial={"addendum_notice_days": addendum_notice_days(consortium.pk)}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.do_update_procurement_settings(
+                consortium, acting_user=_user(request), **form.cleaned_data
+            )
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _g("The procurement settings were saved."))
+            return redirect("procurement:solicitations")
+    return render(request, "procurement/settings_form.html", {"consortium": consortium, "form": form})
 
 
 @login_required

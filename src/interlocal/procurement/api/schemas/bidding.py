@@ -180,6 +180,16 @@ class ResponsivenessIn(InputSchema):
     item_id: IdFilter | None = optional(description="Only this item's line of the bid.")
 
 
+class OpenBidsIn(InputSchema):
+    witness_email: SafeStr = Field(
+        ...,
+        min_length=3,
+        max_length=254,
+        description="E-mail of the witness: another admin or staff of the consortium, not the caller.",
+        examples=["sam@capitol.example"],
+    )
+
+
 class ScoreIn(InputSchema):
     criterion_id: IdParam
     score: Decimal = Field(..., ge=0, le=100, max_digits=5, decimal_places=2, description="0–100.")
