@@ -30,15 +30,11 @@ from interlocal.procurement.actions import (
 )
 from interlocal.procurement.models import BidLine, Solicitation
 from tests.api.helpers import make_token
-from tests.procurement.factories_bidding import DEADLINE, OPENING, T0, Clock, make_joint_purchase, make_vendor
+from tests.clock import T0, Clock
+from tests.procurement.factories import DEADLINE, OPENING, make_joint_purchase, make_vendor
 
 pytestmark = pytest.mark.django_db
 P = "/api/v1/procurement"
-
-
-@pytest.fixture
-def clock(monkeypatch: Any) -> Clock:
-    return Clock(monkeypatch)
 
 
 @pytest.fixture

@@ -129,7 +129,9 @@ def test_tabulation_csv_with_a_hostile_vendor_and_item(
         prices={jp.items[0].pk: "61.50", jp.items[1].pk: "0.30"},
     )
     clock.set(OPENING)
-    client_for("alice").post(reverse("procurement:bids_open", args=[jp.solicitation.pk]))
+    client_for("alice").post(
+        reverse("procurement:bids_open", args=[jp.solicitation.pk]), {"witness": world.sam.pk}
+    )  # two people open the bids
     response = client_for("bob").get(
         reverse("procurement:tabulation", args=[jp.solicitation.pk]) + "?format=csv"
     )
