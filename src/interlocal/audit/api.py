@@ -46,7 +46,9 @@ class AuditEventOut(Schema):
     before: dict[str, Any] | None = Field(..., description="Field values before the change.")
     after: dict[str, Any] | None = Field(..., description="Field values after the change.")
     request_id: str = Field(..., description="The request that did it, for matching with logs.")
-    hash: str = Field(..., description="This event's chain hash (SHA-256, hex).")
+    hash: str = Field(
+        ..., description="This event's chain hash (HMAC-SHA256 under the installation's audit key, hex)."
+    )
 
 
 class AuditFilter(Schema):

@@ -11,7 +11,9 @@ from interlocal.lib.spreadsheets import csv_lines
 
 __all__ = ["EXPORT_FIELDS", "FORMATS", "export_lines", "export_row"]
 
-# The chain fields plus both hashes, so a recipient can re-verify the extract independently.
+# The chain fields plus both hashes and the key id. A recipient can check that consecutive events
+# link (prev_hash); recomputing a hash takes the installation's audit key, which is never exported,
+# so the operator re-verifies with `interlocal audit verify`.
 EXPORT_FIELDS = [
     "seq",
     "occurred_at",
@@ -29,6 +31,7 @@ EXPORT_FIELDS = [
     "request_id",
     "prev_hash",
     "hash",
+    "key_id",
 ]
 FORMATS = {"csv": "text/csv; charset=utf-8", "jsonl": "application/x-ndjson; charset=utf-8"}
 
