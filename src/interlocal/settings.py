@@ -171,6 +171,7 @@ ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_FORMS = {"change_password": "interlocal.accounts.forms.ChangePasswordForm"}
 # Login throttling: failed sign-ins per IP and per account, password reset e-mails per address.
 ACCOUNT_RATE_LIMITS = {
     "login_failed": env_str("INTERLOCAL_LOGIN_RATE_LIMIT", "10/m/ip,5/5m/key"),
