@@ -20,10 +20,21 @@ from xml.etree.ElementTree import XMLPullParser  # noqa: S405 - input size is li
 from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format
 from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900, from_excel
 
-__all__ = ["CellReader", "CellReaderError"]
+__all__ = ["UNCALCULATED", "CellReader", "CellReaderError"]
 
 _REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _CHUNK = 64 * 1024
+
+
+class _Uncalculated:
+    """A formula cell saved without its result (by a program that does not calculate)."""
+
+    def __repr__(self) -> str:
+        return "UNCALCULATED"
+
+
+# Read as blank, such a cell would clear an answer; the reader returns this marker instead.
+UNCALCULATED: Any = _Uncalculated()
 
 
 class CellReaderError(ValueError):
@@ -195,12 +206,18 @@ class CellReader:
                 if column not in wanted or row < first_row or (last_row is not None and row > last_row):
                     continue
                 raw = inline = None
+                formula = False
                 for child in element:
                     child_tag = _local(child.tag)
                     if child_tag == "v":
                         raw = child.text
+                    elif child_tag == "f":
+                        formula = True
                     elif child_tag == "is":
                         inline = "".join(t.text or "" for t in child.iter() if _local(t.tag) == "t")
+                if formula and raw is None:
+                    cells[ref] = UNCALCULATED
+                    continue
                 cells[ref] = self._value(element.get("t") or "n", element.get("s"), raw, inline)
         except (SyntaxError, ValueError, IndexError) as exc:
             raise CellReaderError(str(exc)) from None

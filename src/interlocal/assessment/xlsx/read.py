@@ -14,7 +14,7 @@ from typing import Any
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
 
-from interlocal.assessment.xlsx.cells import CellReader, CellReaderError
+from interlocal.assessment.xlsx.cells import UNCALCULATED, CellReader, CellReaderError
 from interlocal.assessment.xlsx.signing import FORMAT_VERSION, META_SHEET, verify
 from interlocal.assessment.xlsx.spec import Identity, Problem, QuestionSpec, Translate, noop
 from interlocal.assessment.xlsx.spec import noop as _
@@ -306,6 +306,21 @@ def read_answers(
                     )
                     continue
                 raw = grid.get(cell)
+                if raw is UNCALCULATED:
+                    problems.append(
+                        Problem(
+                            translate(
+                                _(
+                                    "This cell holds a formula with no saved result; open the workbook in "
+                                    "Excel (or LibreOffice), let it calculate and save it, or type the value."
+                                )
+                            ),
+                            sheet=sheet,
+                            cell=cell,
+                            code=code,
+                        )
+                    )
+                    continue
                 try:
                     values[code] = parse_value(question, raw, translate)
                 except ParseError as exc:
