@@ -172,7 +172,10 @@ ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_PREVENT_ENUMERATION = True
-# Login throttling: failed sign-ins per IP and per account, password reset e-mails per address.
+ACCOUNT_FORMS = {"change_password": "interlocal.accounts.forms.ChangePasswordForm"}
+# Failed password sign-ins are throttled by accounts/throttle.py (growing delays by address and by
+# account, no lockout). allauth's "login_failed" limit now only governs the authenticator-code step
+# (keyed by person: only someone who has the password can spend it). Password reset e-mails per address.
 ACCOUNT_RATE_LIMITS = {
     "login_failed": env_str("INTERLOCAL_LOGIN_RATE_LIMIT", "10/m/ip,5/5m/key"),
     "reset_password": "20/m/ip,5/m/key",

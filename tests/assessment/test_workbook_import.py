@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 import zipfile
 from typing import Any
 
@@ -481,3 +482,41 @@ def test_known_system_names_are_not_queued(world: Any, campaign: Campaign) -> No
     result = do_import_workbook(campaign, data, actor=world.bob, member=world.avon)
     assert result.unmatched_terms == 0
     assert not UnmatchedTerm.objects.exists()
+
+
+def test_formula_cells_without_a_saved_result_are_problems_and_change_nothing(
+    world: Any, campaign: Campaign
+) -> None:
+    # A workbook written by a program that does not calculate (openpyxl, some exporters) holds
+    # formulas with no cached result: read as blank, they would silently clear earlier answers.
+    do_save_answers(
+        response_of(campaign, world.avon), {"fin.system": "Munis", "fin.annual-cost": "100"}, actor=world.bob
+    )
+    data = fill(export(campaign, world.avon), {ERP: {"D7": "=100000+25000", "D11": '=CONCAT("Mu","nis")'}})
+    with pytest.raises(WorkbookError) as exc:
+        do_import_workbook(campaign, data, actor=world.bob, member=world.avon)
+    problems = exc.value.problems
+    assert [(p.sheet, p.cell, p.code) for p in problems] == [
+        (ERP, "D7", "fin.annual-cost"),
+        (ERP, "D11", "fin.system"),
+    ]
+    assert all("formula" in str(p) and "no saved result" in str(p) for p in problems)
+    assert stored(campaign, world.avon) == {"fin.system": "Munis", "fin.annual-cost": "100"}
+    assert not AuditEvent.objects.filter(action="assessment.workbook.imported").exists()
+
+
+def test_formula_cells_with_a_saved_result_give_that_result(world: Any, campaign: Campaign) -> None:
+    data = fill(export(campaign, world.avon), {ERP: {"D7": "=100000+25000"}})
+    # As Excel saves it: the formula and its last result.
+    with zipfile.ZipFile(io.BytesIO(data)) as src:
+        parts = {name: src.read(name) for name in src.namelist()}
+    for name, body in parts.items():
+        if b"100000+25000" in body:
+            parts[name] = re.sub(rb"<f>100000\+25000</f><v\s*/>", b"<f>100000+25000</f><v>125000</v>", body)
+            assert b"<v>125000</v>" in parts[name]
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for name, body in parts.items():
+            dst.writestr(name, body)
+    do_import_workbook(campaign, out.getvalue(), actor=world.bob, member=world.avon)
+    assert stored(campaign, world.avon)["fin.annual-cost"] == "125000"

@@ -351,7 +351,11 @@ def test_cell_reader_reads_what_openpyxl_reads() -> None:
     assert reader.sheetnames == ["Data sheet"]
     cells = reader.read("Data sheet", "ABCD")
     expected = dict(values)
-    expected["C2"] = None  # a formula with no cached result, as openpyxl's data_only gives it
+    # A formula with no cached result: openpyxl's data_only gives None, which would read as a blank
+    # answer; the reader marks it so that the import can report it.
+    from interlocal.lib.spreadsheets import UNCALCULATED
+
+    expected["C2"] = UNCALCULATED
     assert {ref: cells.get(ref) for ref in expected} == expected
     assert reader.read("Data sheet", "B", first_row=2) == {"B2": "  spaced  "}
 

@@ -38,6 +38,7 @@ __all__ = [
     "do_invite",
     "do_resend_invitation",
     "do_revoke_api_token",
+    "do_revoke_credentials",
     "do_revoke_invitation",
     "do_update_profile",
     "may_manage_person",
@@ -271,12 +272,15 @@ def may_manage_person(acting_user: User, person: User) -> bool:
     return manageable_people(acting_user).filter(pk=person.pk).exists()
 
 
-def _end_all_sessions(person: User) -> int:
+def _end_all_sessions(person: User, *, keep: str | None = None) -> int:
     store_class = import_module(settings.SESSION_ENGINE).SessionStore
-    keys = list(UserSession.objects.filter(user=person).values_list("session_key", flat=True))
+    rows = UserSession.objects.filter(user=person)
+    if keep:
+        rows = rows.exclude(session_key=keep)
+    keys = list(rows.values_list("session_key", flat=True))
     for key in keys:
         store_class(session_key=key).delete()
-    UserSession.objects.filter(user=person).delete()
+    rows.delete()
     return len(keys)
 
 
@@ -375,6 +379,32 @@ def do_revoke_api_token(token: ApiToken, *, acting_user: User) -> ApiToken:
         token.save(update_fields=["revoked_at"])
         audit.record(acting_user, "accounts.api_token.revoked", token)
     return token
+
+
+CREDENTIAL_REVOCATION_REASONS = frozenset({"password_reset", "password_change"})
+
+
+@transaction.atomic
+def do_revoke_credentials(
+    person: User, *, reason: str, keep_session_key: str | None = None
+) -> dict[str, int]:
+    """End all of a person's sessions (but `keep_session_key`) and revoke all their API tokens.
+
+    Called for the person themselves after a password reset (always: whoever held the old password
+    may hold a session or a token too) and after a password change when they ask for it.
+    """
+    if reason not in CREDENTIAL_REVOCATION_REASONS:
+        raise ValueError(f"unknown reason: {reason}")
+    sessions = _end_all_sessions(person, keep=keep_session_key)
+    tokens = ApiToken.objects.filter(user=person, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    audit.record(
+        person,
+        "accounts.credentials.revoked",
+        person,
+        object_repr=person.email,
+        after={"reason": reason, "sessions_ended": sessions, "tokens_revoked": tokens},
+    )
+    return {"sessions_ended": sessions, "tokens_revoked": tokens}
 
 
 @transaction.atomic

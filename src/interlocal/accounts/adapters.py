@@ -10,7 +10,14 @@ from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.internal.flows.login import get_authentication_records
 from allauth.core import context as allauth_context
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
+from django.contrib.auth.models import AbstractBaseUser
 from django.http import HttpRequest
+
+from interlocal.accounts import throttle
+
+
+def _login_of(credentials: dict[str, Any]) -> str:
+    return str(credentials.get("email") or credentials.get("username") or "")
 
 
 def _recent_password_sign_in_without_mfa(request: HttpRequest | None) -> bool:
@@ -46,6 +53,26 @@ class AccountAdapter(DefaultAccountAdapter):
         ):
             return False
         return required
+
+    # Failed sign-ins: growing delays by address and by account (accounts/throttle.py) instead of
+    # allauth's per-account limit, which locks the owner out wherever they sign in from.
+    def pre_authenticate(self, request: HttpRequest, **credentials: Any) -> None:
+        if throttle.retry_after(_login_of(credentials), self.get_client_ip(request)) > 0:
+            raise self.validation_error("too_many_login_attempts")
+
+    def authenticate(self, request: HttpRequest, **credentials: Any) -> AbstractBaseUser | None:
+        user = super().authenticate(request, **credentials)
+        if user is not None:
+            throttle.clear_success(_login_of(credentials), self.get_client_ip(request))
+        return user
+
+    def authentication_failed(self, request: HttpRequest, **credentials: Any) -> None:
+        throttle.record_failure(_login_of(credentials), self.get_client_ip(request))
+
+    def _delete_login_attempts_cached_email(self, request: HttpRequest, **credentials: Any) -> None:
+        # Called by allauth once a password reset is complete.
+        super()._delete_login_attempts_cached_email(request, **credentials)
+        throttle.clear_account(_login_of(credentials))
 
     def format_email_subject(self, subject: str) -> str:
         # allauth would prefix the Sites framework's name ("example.com" unless someone edits it).

@@ -5,11 +5,14 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
+from allauth.account import forms as allauth_forms
+from allauth.core import context as allauth_context
 from django import forms
 from django.contrib.auth.password_validation import password_validators_help_text_html
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from interlocal.accounts.actions import do_revoke_credentials
 from interlocal.accounts.models import User
 from interlocal.tenancy.models import Member
 from interlocal.tenancy.roles import CONSORTIUM_ROLES, MEMBER_ROLES, Role
@@ -115,3 +118,20 @@ class ApiTokenForm(forms.Form):
         if lifetime == "never":
             return None
         return timezone.now() + datetime.timedelta(days=int(lifetime))
+
+
+class ChangePasswordForm(allauth_forms.ChangePasswordForm):
+    """allauth's password change, with the offer to end every other way into the account."""
+
+    revoke_other = forms.BooleanField(
+        label=_("Also sign out my other sessions and revoke my API tokens"),
+        required=False,
+        help_text=_("Choose this if you think someone else may know your old password."),
+    )
+
+    def save(self) -> None:
+        super().save()
+        if self.cleaned_data.get("revoke_other"):
+            request = allauth_context.request
+            keep = request.session.session_key if request is not None else None
+            do_revoke_credentials(self.user, reason="password_change", keep_session_key=keep)  # type: ignore[arg-type]

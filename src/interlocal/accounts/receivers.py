@@ -16,6 +16,7 @@ from django.dispatch import receiver
 from django.http import HttpRequest
 
 from interlocal import audit
+from interlocal.accounts.actions import do_revoke_credentials
 from interlocal.accounts.middleware import SESSION_LAST_SEEN, SESSION_LOGIN_AT
 
 
@@ -119,5 +120,6 @@ def on_password_changed(sender: Any, request: HttpRequest | None, user: Any, **k
 
 @receiver(password_reset, dispatch_uid="interlocal_password_reset")
 def on_password_reset(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
-    _forget_other_sessions(None, user)
     audit.record(user, "auth.password.reset", user, object_repr=user.email)
+    # Whoever knew the old password may also hold a session or an API token: a reset ends them all.
+    do_revoke_credentials(user, reason="password_reset")

@@ -18,7 +18,7 @@ from interlocal.assessment.xlsx.signing import FORMAT_VERSION, META_SHEET, verif
 from interlocal.assessment.xlsx.spec import Identity, Problem, QuestionSpec, Translate, noop
 from interlocal.assessment.xlsx.spec import noop as _
 from interlocal.assessment.xlsx.values import ParseError, parse_value
-from interlocal.lib.spreadsheets import Limits, SpreadsheetError, XlsxReader, check_package
+from interlocal.lib.spreadsheets import UNCALCULATED, Limits, SpreadsheetError, XlsxReader, check_package
 
 __all__ = [
     "OpenedWorkbook",
@@ -325,6 +325,21 @@ def read_answers(
                     )
                     continue
                 raw = grid.get(cell)
+                if raw is UNCALCULATED:
+                    problems.append(
+                        Problem(
+                            translate(
+                                _(
+                                    "This cell holds a formula with no saved result; open the workbook in "
+                                    "Excel (or LibreOffice), let it calculate and save it, or type the value."
+                                )
+                            ),
+                            sheet=sheet,
+                            cell=cell,
+                            code=code,
+                        )
+                    )
+                    continue
                 try:
                     values[code] = parse_value(question, raw, translate)
                 except ParseError as exc:

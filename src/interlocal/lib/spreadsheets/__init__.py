@@ -9,6 +9,7 @@ save, anywhere else in `src/`.
 """
 
 from interlocal.lib.spreadsheets.reading import (
+    UNCALCULATED,
     Limits,
     SpreadsheetError,
     XlsxReader,
@@ -31,6 +32,7 @@ from interlocal.lib.spreadsheets.writing import (
 
 __all__ = [
     "FORMULA_START",
+    "UNCALCULATED",
     "CsvDictWriter",
     "CsvWriter",
     "Limits",

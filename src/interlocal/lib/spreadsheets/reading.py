@@ -38,6 +38,7 @@ from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format
 from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900, from_excel
 
 __all__ = [
+    "UNCALCULATED",
     "Limits",
     "SpreadsheetError",
     "XlsxReader",
@@ -46,6 +47,18 @@ __all__ = [
     "read_csv",
     "read_table",
 ]
+
+
+class _Uncalculated:
+    """A formula cell saved without its result (by a program that does not calculate)."""
+
+    def __repr__(self) -> str:
+        return "UNCALCULATED"
+
+
+# Read as blank, such a cell would clear an answer; the reader returns this marker instead, and
+# callers report it as a problem of that cell.
+UNCALCULATED: Any = _Uncalculated()
 
 MiB = 1024 * 1024
 _CHUNK = 64 * 1024
@@ -394,12 +407,19 @@ class XlsxReader:
                     ref = f"{column_letters(column)}{row}"
                 self._outside(sheet, ref, row, column)
                 raw = inline = None
+                formula = False
                 for child in element:
                     child_tag = _local(child.tag)
                     if child_tag == "v":
                         raw = child.text
+                    elif child_tag == "f":
+                        formula = True
                     elif child_tag == "is":
                         inline = "".join(t.text or "" for t in child.iter() if _local(t.tag) == "t")
+                if formula and raw is None:
+                    element.clear()
+                    yield row, column, ref, UNCALCULATED
+                    continue
                 value = self._value(element.get("t") or "n", element.get("s"), raw, inline)
                 element.clear()
                 if value is None:
