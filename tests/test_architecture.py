@@ -33,8 +33,6 @@ KNOWN_HAND_SCOPING = frozenset(
         "interlocal/procurement/api/bidding.py EvaluationCriterion.objects",
         "interlocal/procurement/api/bidding.py Solicitation.objects",
         "interlocal/procurement/api/bidding.py grants_for()",
-        "interlocal/procurement/api/planning.py Addendum.objects",
-        "interlocal/procurement/api/planning.py VendorQuestion.objects",
         "interlocal/procurement/api/schemas/bidding.py Bid.objects",
         "interlocal/procurement/api/schemas/bidding.py Contract.objects",
         "interlocal/procurement/views/bidding.py BidLine.objects",

@@ -44,7 +44,6 @@ from interlocal.procurement.api.schemas.planning import (
     VendorOut,
 )
 from interlocal.procurement.models import (
-    Addendum,
     DemandEntry,
     DemandItem,
     DemandRound,
@@ -53,13 +52,15 @@ from interlocal.procurement.models import (
     VendorQuestion,
 )
 from interlocal.procurement.queries import (
+    addenda_for,
     demand_by_item,
+    get_addendum_of_public_solicitation,
     get_question_for_user,
     get_round_for_user,
     get_solicitation_for_user,
-    public_questions,
     public_solicitation,
     public_solicitations,
+    questions_for,
     unacknowledged_addenda,
     vendor_of,
 )
@@ -435,18 +436,7 @@ def solicitations_publish(request: HttpRequest, solicitation_id: IdParam) -> Sol
 @paginate(LimitOffset)
 def questions_list(request: HttpRequest, solicitation_id: IdParam) -> object:
     """Staff: every question. Vendors and others: published answers, plus a vendor's own questions."""
-    user = request_user(request)
-    staff = Solicitation.objects.writable_by(user).filter(pk=solicitation_id).exists()
-    if staff:
-        return VendorQuestion.objects.filter(solicitation_id=solicitation_id).order_by("asked_at", "pk")
-    sol = public_solicitation(solicitation_id)
-    vendor = vendor_of(user)
-    own = (
-        VendorQuestion.objects.filter(solicitation=sol, vendor=vendor)
-        if vendor
-        else VendorQuestion.objects.none()
-    )
-    return (public_questions(sol) | own).distinct().order_by("asked_at", "pk")
+    return questions_for(request_user(request), solicitation_id)
 
 
 @router.post(
@@ -490,10 +480,7 @@ def questions_answer(request: HttpRequest, question_id: IdParam, payload: Answer
 @paginate(LimitOffset)
 def addenda_list(request: HttpRequest, solicitation_id: IdParam) -> object:
     """Addenda of a published solicitation (of a draft too, for its staff)."""
-    user = request_user(request)
-    if Solicitation.objects.writable_by(user).filter(pk=solicitation_id).exists():
-        return Addendum.objects.filter(solicitation_id=solicitation_id).order_by("number")
-    return Addendum.objects.filter(solicitation=public_solicitation(solicitation_id)).order_by("number")
+    return addenda_for(request_user(request), solicitation_id)
 
 
 @router.get(
@@ -538,11 +525,7 @@ def addenda_issue(request: HttpRequest, solicitation_id: IdParam, payload: Adden
 def addenda_acknowledge(request: HttpRequest, addendum_id: IdParam) -> dict:
     """Your company acknowledges an addendum (repeating it changes nothing)."""
     vendor = _acting_vendor(request)
-    addendum = get_object_or_404(
-        Addendum.objects.select_related("solicitation"),
-        pk=addendum_id,
-        solicitation__in=public_solicitations(),
-    )
+    addendum = get_addendum_of_public_solicitation(addendum_id)
     ack = actions.do_acknowledge_addendum(addendum, vendor, acting_user=request_user(request))
     return {"addendum_id": addendum.pk, "vendor_id": vendor.pk, "acknowledged_at": ack.acknowledged_at}
 

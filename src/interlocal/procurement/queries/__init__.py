@@ -19,6 +19,7 @@ from interlocal.procurement.queries.bidding import (
 )
 from interlocal.procurement.queries.planning import (
     ItemDemand,
+    addenda_for,
     addendum_notice_days,
     demand_by_item,
     get_addendum_of_public_solicitation,
@@ -37,6 +38,7 @@ from interlocal.procurement.queries.planning import (
     public_solicitations,
     publishing_consortia,
     publishing_consortium,
+    questions_for,
     unacknowledged_addenda,
     vendor_follows,
     vendor_of,
@@ -48,6 +50,8 @@ from interlocal.procurement.queries.planning import (
 
 __all__ = [
     "ItemDemand",
+    "addenda_for",
+    "questions_for",
     "addendum_notice_days",
     "SavingsFigure",
     "SavingsSummary",

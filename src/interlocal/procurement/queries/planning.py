@@ -308,6 +308,26 @@ def get_addendum_of_public_solicitation(pk: int) -> Addendum:
     return found
 
 
+def addenda_for(user: Any, solicitation_id: int) -> QuerySet[Addendum]:
+    """A solicitation's addenda: all of them for its council (drafts too); for everyone else
+    those of a public solicitation, else 404."""
+    council = Solicitation.objects.writable_by(user).filter(pk=solicitation_id).first()
+    sol = council or public_solicitation(solicitation_id)
+    return sol.addenda.order_by("number")
+
+
+def questions_for(user: Any, solicitation_id: int) -> QuerySet[VendorQuestion]:
+    """A solicitation's questions: every one for its council; for everyone else the published
+    answers of a public solicitation (else 404), plus a vendor's own questions."""
+    council = Solicitation.objects.writable_by(user).filter(pk=solicitation_id).first()
+    if council is not None:
+        return council.questions.order_by("asked_at", "pk")
+    sol = public_solicitation(solicitation_id)
+    vendor = vendor_of(user)
+    own = sol.questions.filter(vendor=vendor) if vendor else sol.questions.none()
+    return (public_questions(sol) | own).distinct().order_by("asked_at", "pk")
+
+
 def unacknowledged_addenda(solicitation: Solicitation, vendor: Vendor) -> QuerySet[Addendum]:
     """Addenda of `solicitation` that `vendor` has not acknowledged yet (a bid should wait for them)."""
     return (
