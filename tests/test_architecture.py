@@ -38,8 +38,6 @@ KNOWN_HAND_SCOPING = frozenset(
         "interlocal/procurement/views/bidding.py BidLine.objects",
         "interlocal/procurement/views/bidding.py EvaluationCriterion.objects",
         "interlocal/procurement/views/bidding.py grants_for()",
-        "interlocal/procurement/views/solicitations.py Solicitation.objects",
-        "interlocal/procurement/views/solicitations.py VendorQuestion.objects",
     }
 )
 

@@ -32,12 +32,6 @@ def _current_consortium(request: HttpRequest) -> Consortium:
     return get_consortium_for_user(request.user, tenant.consortium.pk)
 
 
-def _require_write(qs: Any, request: HttpRequest, obj: Any) -> None:
-    """403 for people who may read `obj` but not change it."""
-    if not qs.writable_by(request.user).filter(pk=obj.pk).exists():  # type: ignore[attr-defined]
-        raise PermissionDenied(_g("You may read this but not change it."))
-
-
 def _require_change(request: HttpRequest, obj: Any) -> None:
     """403 for people who may read `obj` but not change it (its model's own Tenancy decides)."""
     if not may_change(request.user, obj):

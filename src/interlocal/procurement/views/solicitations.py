@@ -24,7 +24,6 @@ from interlocal.procurement.models import (
     EvaluationCriterion,
     Solicitation,
     SolicitationItem,
-    VendorQuestion,
 )
 from interlocal.procurement.queries import (
     addendum_notice_days,
@@ -42,7 +41,7 @@ from interlocal.procurement.views.common import (
     _deny_vendors,
     _form_errors,
     _message_errors,
-    _require_write,
+    _require_change,
     _user,
 )
 
@@ -164,7 +163,7 @@ def solicitation_create(request: HttpRequest) -> HttpResponse:
 def solicitation_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """Council: change a draft solicitation."""
     sol = get_solicitation_for_user(request.user, pk)
-    _require_write(Solicitation.objects, request, sol)
+    _require_change(request, sol)
     form = _solicitation_form(request, {}, instance=sol)
     if request.method == "POST" and form.is_valid():
         changes = {name: form.cleaned_data[name] for name in form.changed_data}
@@ -211,7 +210,7 @@ def solicitation_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _staff_solicitation(request: HttpRequest, pk: int) -> Solicitation:
     sol = get_solicitation_for_user(request.user, pk)
-    _require_write(Solicitation.objects, request, sol)
+    _require_change(request, sol)
     return sol
 
 
@@ -383,7 +382,7 @@ def procurement_settings(request: HttpRequest) -> HttpResponse:
 def question_answer(request: HttpRequest, pk: int) -> HttpResponse:
     """Council: answer a vendor's question (published answers name nobody)."""
     question = get_question_for_user(request.user, pk)
-    _require_write(VendorQuestion.objects, request, question)
+    _require_change(request, question)
     form = f.AnswerForm(request.POST or None, initial={"answer": question.answer, "publish": True})
     if request.method == "POST" and form.is_valid():
         try:
