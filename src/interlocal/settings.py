@@ -134,7 +134,13 @@ else:
             "NAME": env_str("INTERLOCAL_SQLITE_PATH", str(VAR_DIR / "interlocal.sqlite3")),
             # IMMEDIATE takes the write lock when a transaction starts, so concurrent writers
             # queue instead of failing; this is what keeps the audit chain linear on SQLite.
-            "OPTIONS": {"transaction_mode": "IMMEDIATE", "timeout": 30},
+            # WAL: one fsync per commit instead of several, readers never wait on the writer; the
+            # default synchronous=FULL keeps every commit durable.
+            "OPTIONS": {
+                "transaction_mode": "IMMEDIATE",
+                "timeout": 30,
+                "init_command": "PRAGMA journal_mode=WAL;",
+            },
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -225,12 +231,23 @@ if PRODUCTION:
     # The checks below are about a preload list entry, which is an operator's decision.
     SILENCED_SYSTEM_CHECKS = ["security.W021"] if not SECURE_HSTS_PRELOAD else []
 
+# --- Passwords -------------------------------------------------------------------------------
+# Argon2id at the OWASP baseline (accounts/hashers.py); PBKDF2 hashes from before are verified and
+# rehashed at the next sign-in.
+SITE_PASSWORD_HASHERS = [
+    "interlocal.accounts.hashers.Argon2idHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+PASSWORD_HASHERS = SITE_PASSWORD_HASHERS
+
 # --- Internationalization ----------------------------------------------------------------------
 LANGUAGE_CODE = "en-us"
 LANGUAGES = [("en", _("English"))]
 TIME_ZONE = env_str("INTERLOCAL_TIME_ZONE", "America/New_York")
 USE_I18N = True
 USE_TZ = True
+# The site's own wording of libraries' strings (allauth's Title Case headings in sentence case).
+LOCALE_PATHS = [BASE_DIR / "locale"]
 
 # --- Static and uploaded files -----------------------------------------------------------------
 STATIC_URL = "/static/"

@@ -56,6 +56,42 @@ def test_admin_without_totp_is_sent_to_enrol_then_reaches_the_dashboard(fresh_ad
     assert client.get(reverse("core:dashboard")).status_code == 200
 
 
+def test_the_recovery_codes_after_enrolment_need_no_second_password(fresh_admin):
+    """Right after setting up the authenticator, allauth shows the new recovery codes: no password again."""
+    client = Client()
+    sign_in(client, fresh_admin.email)
+    client.get(reverse("mfa_activate_totp"))
+    response = client.post(
+        reverse("mfa_activate_totp"), {"code": totp_code(client.session[SECRET_SESSION_KEY])}
+    )
+    assert response["Location"] == reverse("mfa_view_recovery_codes")
+    page = client.get(response["Location"])
+    assert page.status_code == 200, page.get("Location")
+    assert "Recovery codes" in page.content.decode()
+
+
+def test_an_authenticator_from_before_this_sign_in_still_needs_the_password_to_remove(fresh_admin):
+    client = Client()
+    sign_in(client, fresh_admin.email)
+    enrol_through_the_pages(client)
+    Authenticator.objects.filter(user=fresh_admin).update(
+        created_at=timezone.now() - datetime.timedelta(days=3)
+    )
+    again = Client()
+    assert sign_in(again, fresh_admin.email)["Location"] == reverse("mfa_authenticate")
+    secret = (
+        Authenticator.objects.get(user=fresh_admin, type=Authenticator.Type.TOTP)
+        .wrap()
+        .instance.data["secret"]
+    )
+    from allauth.mfa.totp.internal.auth import decrypt
+
+    assert again.post(reverse("mfa_authenticate"), {"code": totp_code(decrypt(secret))}).status_code == 302
+    response = again.get(reverse("mfa_deactivate_totp"))
+    assert response.status_code == 302
+    assert urlsplit(response["Location"]).path == reverse("account_reauthenticate")
+
+
 @pytest.mark.parametrize("role", ["member_admin", "vendor"])
 def test_member_admins_and_vendors_must_enrol_too(world, role):
     person = UserFactory(email=f"{role}@example.org")

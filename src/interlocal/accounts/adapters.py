@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from datetime import UTC, datetime
 from typing import Any
 
 from allauth.account import app_settings as account_settings
@@ -20,16 +21,20 @@ def _login_of(credentials: dict[str, Any]) -> str:
     return str(credentials.get("email") or credentials.get("username") or "")
 
 
-def _recent_password_sign_in_without_mfa(request: HttpRequest | None) -> bool:
-    """The signed-in person has no authenticator yet and gave their password in this session recently."""
+def _enrolling_after_recent_password_sign_in(request: HttpRequest | None) -> bool:
+    """The person gave their password in this session recently and had no authenticator then.
+
+    True while they set up their first authenticator and look at the recovery codes it generates;
+    false as soon as they hold an authenticator older than that sign-in."""
     if request is None or not request.user.is_authenticated:
+        return False
+    records = [r for r in get_authentication_records(request, request.user) if r.get("method") == "password"]
+    if not records or time.time() - records[-1]["at"] >= account_settings.REAUTHENTICATION_TIMEOUT:
         return False
     from allauth.mfa.models import Authenticator
 
-    if Authenticator.objects.filter(user=request.user).exists():
-        return False
-    records = [r for r in get_authentication_records(request, request.user) if r.get("method") == "password"]
-    return bool(records) and time.time() - records[-1]["at"] < account_settings.REAUTHENTICATION_TIMEOUT
+    signed_in_at = datetime.fromtimestamp(records[-1]["at"], tz=UTC)
+    return not Authenticator.objects.filter(user=request.user, created_at__lt=signed_in_at).exists()
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -42,14 +47,15 @@ class AccountAdapter(DefaultAccountAdapter):
         """Setting up the first authenticator right after a password sign-in needs no second password prompt.
 
         The MFA middleware sends admins straight from sign-in to enrolment; asking for the password
-        they typed seconds ago protects nothing (the account has no second factor yet). Changing or
-        removing an existing authenticator still requires reauthentication.
+        they typed seconds ago protects nothing (the account had no second factor then), neither
+        before activation nor on the recovery codes page that follows it. Changing or removing an
+        authenticator that existed before this sign-in still requires reauthentication.
         """
         required = super().is_reauthentication_required(app=app, **kwargs)
         if (
             required
             and app == "allauth.mfa"
-            and _recent_password_sign_in_without_mfa(allauth_context.request)
+            and _enrolling_after_recent_password_sign_in(allauth_context.request)
         ):
             return False
         return required
