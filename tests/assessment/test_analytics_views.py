@@ -198,6 +198,31 @@ def test_peer_group_bad_input_changes_nothing(cw: CampaignWorld, client_for: Any
     assert response.status_code == 200 and PeerGroup.objects.count() == 0
 
 
+def test_everyone_who_sees_a_peer_group_reads_it_and_only_the_council_is_offered_edit(
+    cw: CampaignWorld, client_for: Any, world: Any
+) -> None:
+    """Member staff, member admins and observers used to reach a 403 edit page from the list."""
+    sam = client_for("sam")
+    members = [cw.members["Avon"].pk, cw.members["Canton"].pk, cw.members["Granby"].pk]
+    sam.post(reverse("assessment:peer_group_create"), {"name": "Farmington Valley", "members": members})
+    group = PeerGroup.objects.get(name="Farmington Valley")
+    detail = reverse("assessment:peer_group_detail", args=[group.pk])
+    edit = reverse("assessment:peer_group_edit", args=[group.pk])
+    for name in ("bob", "ada", "olga"):
+        listing = client_for(name).get(reverse("assessment:peer_groups")).content.decode()
+        assert f'href="{detail}"' in listing and f'href="{edit}"' not in listing, name
+        page = client_for(name).get(detail)
+        assert page.status_code == 200, name
+        html = page.content.decode()
+        assert "Canton" in html and "Granby" in html
+        assert f"?group=custom-{group.pk}" in html
+        assert f'href="{edit}"' not in html, name
+    html = sam.get(detail).content.decode()
+    assert f'href="{edit}"' in html
+    assert client_for("vince").get(detail).status_code == 403
+    assert client_for("pat").get(detail).status_code == 404
+
+
 def test_peer_group_pages_refuse_members_and_vendors(cw: CampaignWorld, client_for: Any) -> None:
     assert client_for("bob").get(reverse("assessment:peer_group_create")).status_code == 403
     assert client_for("olga").get(reverse("assessment:peer_group_create")).status_code == 403

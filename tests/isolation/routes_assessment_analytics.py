@@ -105,6 +105,13 @@ ROUTES = [
         note="council people of any consortium create groups in their own",
     ),
     Route(
+        "assessment:peer_group_detail",
+        SCOPED,
+        allowed=CAPITOL_NON_VENDOR,
+        build=capitol_peer_group,
+        note="everyone in the consortium reads a group; only the council edits it",
+    ),
+    Route(
         "assessment:peer_group_edit",
         SCOPED,
         allowed=COUNCIL,

@@ -16,6 +16,7 @@ urlpatterns: list = [
     path("campaigns/<int:pk>/aggregates.xlsx", views.aggregates_xlsx, name="analytics_aggregates_xlsx"),
     path("peer-groups/", views.peer_groups, name="peer_groups"),
     path("peer-groups/new/", views.peer_group_create, name="peer_group_create"),
+    path("peer-groups/<int:pk>/", views.peer_group_detail, name="peer_group_detail"),
     path("peer-groups/<int:pk>/edit/", views.peer_group_edit, name="peer_group_edit"),
     path("peer-groups/<int:pk>/delete/", views.peer_group_delete, name="peer_group_delete"),
 ]

@@ -47,6 +47,7 @@ __all__ = [
     "matrix_thresholds",
     "peer_group_create",
     "peer_group_delete",
+    "peer_group_detail",
     "peer_group_edit",
     "peer_groups",
     "report",
@@ -521,7 +522,7 @@ def _require_council(request: HttpRequest, consortium_id: int) -> None:
 
 
 def _group_url(group: PeerGroup) -> str:
-    return reverse("assessment:peer_group_edit", args=[group.pk])
+    return reverse("assessment:peer_group_detail", args=[group.pk])
 
 
 class PeerGroupTable(Table):
@@ -553,6 +554,31 @@ def peer_groups(request: HttpRequest) -> HttpResponse:
     council = is_council_of(request.user, consortium.pk)
     return PeerGroupTable(request, groups).response(
         "assessment/analytics/peer_groups.html", {"consortium": consortium, "council": council}
+    )
+
+
+@login_required
+def peer_group_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A custom peer group, read-only, for everyone who can see it; the council also gets Edit."""
+    _deny_vendors(request)
+    group = get_for_user(PeerGroup.objects.select_related("consortium"), request.user, pk=pk)
+    members = _form_members(group.consortium, request.user).filter(pk__in=group.members.values("pk"))
+    # Benchmarks and the matrix compare against the group in every campaign that has results.
+    campaigns = (
+        Campaign.objects.visible_to(request.user)
+        .filter(consortium=group.consortium, status__in=[Campaign.Status.OPEN, Campaign.Status.CLOSED])
+        .order_by("-deadline", "-pk")[:5]
+    )
+    return render(
+        request,
+        "assessment/analytics/peer_group_detail.html",
+        {
+            "group": group,
+            "members": members,
+            "campaigns": campaigns,
+            "group_key": f"custom-{group.pk}",
+            "council": is_council_of(request.user, group.consortium_id),
+        },
     )
 
 
@@ -599,7 +625,7 @@ def _peer_group_form(request: HttpRequest, consortium: Consortium, group: PeerGr
                         form.add_error(field if field in form.fields else None, error)
             else:
                 messages.success(request, _g("Peer group “%(name)s” saved.") % {"name": saved.name})
-                return redirect("assessment:peer_groups")
+                return redirect("assessment:peer_group_detail", saved.pk)
     else:
         initial = {}
         if group is not None:
