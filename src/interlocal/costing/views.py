@@ -239,6 +239,7 @@ def scenario_context(
         "rows": rows,
         "disclosure": disclosure,
         "is_council": disclosure.full,
+        "can_upload": _may_upload(request, scenario),
         "uncertainty": unc,
         "hidden_count": sum(1 for r in rows if not r["shown"]),
         "own_member": _own_member(request, scenario, participants),
@@ -404,13 +405,18 @@ def _consortium_members(scenario: Scenario) -> list[Member]:
     )
 
 
+def _may_upload(request: HttpRequest, scenario: Any) -> bool:
+    """The council, or a member's writer (who loads their own member's rows): not observers."""
+    tenant = request.tenant  # type: ignore[attr-defined]
+    return bool(is_council_of(request.user, scenario.cost_model.consortium_id) or tenant.can_write_member)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def scenario_upload(request: HttpRequest, pk: int) -> HttpResponse:
     """Load members' inputs from CSV or XLSX: all rows or none, every problem named by cell."""
     scenario = get_scenario_for_user(request.user, pk)
-    tenant = request.tenant  # type: ignore[attr-defined]
-    if not (is_council_of(request.user, scenario.cost_model.consortium_id) or tenant.can_write_member):
+    if not _may_upload(request, scenario):
         raise PermissionDenied(_g("Observers may not upload figures."))
     form = UploadForm(request.POST or None, request.FILES or None)
     problems: list[imports.Problem] = []
