@@ -20,9 +20,9 @@ import pytest
 from django.core.management import call_command
 from django.test import Client
 
-from interlocal.tenancy.roles import MFA_REQUIRED_ROLES
 from interlocal.accounts.models import User
 from interlocal.tenancy.models import Membership
+from interlocal.tenancy.roles import MFA_REQUIRED_ROLES
 from tests.factories import enrol_totp
 
 pytestmark = [pytest.mark.crawl, pytest.mark.django_db]
