@@ -123,6 +123,10 @@ PAGES: dict[str, list[tuple[str, str, str | None]]] = {
     "vendor": [
         ("vendor dashboard", "procurement:vendor_dashboard", None),
         ("my bids (list)", "procurement:vendor_bids", None),
+        ("my awards (list)", "procurement:vendor_awards", None),
+        ("my contracts (list)", "procurement:vendor_contracts", None),
+        ("API my bids (list)", "api:procurement_vendor_bids_list", None),
+        ("API my contracts (list)", "api:procurement_vendor_contracts_list", None),
         ("bid detail", "procurement:bid_detail", "vendor_bid"),
         ("vendor solicitation", "procurement:vendor_solicitation", "solicitation"),
         ("API vendor", "api:vendor_me", None),

@@ -128,6 +128,12 @@ def master_list(world: Any) -> Target:
     return Target(objects=[master], marker=TITLE_MARKER)
 
 
+def vendor_award_list(world: Any) -> Target:
+    """Acme's award (its lines and contracts carry the solicitation's title)."""
+    _jp, master = _awarded(world)
+    return Target(objects=[master], marker=TITLE_MARKER)
+
+
 def master(world: Any) -> Target:
     _jp, master = _awarded(world)
     return Target(kwargs={"pk": master.pk}, objects=[master], marker=TITLE_MARKER)
@@ -219,6 +225,8 @@ ROUTES = [
         payload={"idempotency_key": "outsider", "price_1": "1.00", "document_kind": "other"},
     ),
     Route("procurement:vendor_bids", SCOPED_LIST, allowed=frozenset({"vince"}), build=vendor_bid_list),
+    Route("procurement:vendor_awards", SCOPED_LIST, allowed=frozenset({"vince"}), build=vendor_award_list),
+    Route("procurement:vendor_contracts", SCOPED_LIST, allowed=frozenset({"vince"}), build=vendor_award_list),
     Route("procurement:bid_detail", SCOPED, allowed=COUNCIL | {"vince"}, build=sealed_bid),
     Route(
         "procurement:bid_withdraw", SCOPED, allowed=frozenset({"vince"}), build=sealed_bid, methods=("POST",)
@@ -292,6 +300,24 @@ ROUTES = [
     ),
     Route("procurement:savings", SCOPED_LIST, allowed=CAPITOL_NON_VENDOR, build=savings_page),
     # API
+    Route(
+        "GET /api/v1/procurement/vendor/bids",
+        SCOPED_LIST,
+        allowed=frozenset({"vince"}),
+        build=vendor_bid_list,
+    ),
+    Route(
+        "GET /api/v1/procurement/vendor/awards",
+        SCOPED_LIST,
+        allowed=frozenset({"vince"}),
+        build=vendor_award_list,
+    ),
+    Route(
+        "GET /api/v1/procurement/vendor/contracts",
+        SCOPED_LIST,
+        allowed=frozenset({"vince"}),
+        build=vendor_award_list,
+    ),
     Route(
         "GET /api/v1/procurement/solicitations/{solicitation_id}/bids",
         SCOPED_LIST,

@@ -42,6 +42,7 @@ class ProcurementConfig(AppConfig):
         from interlocal.core.registry import DashboardCard, NavItem, register_card, register_nav
         from interlocal.procurement.views import bidding as views_bidding
         from interlocal.procurement.views import cards as views_planning
+        from interlocal.procurement.views import vendor_area as views_vendor_area
 
         register_nav(
             NavItem(
@@ -61,6 +62,14 @@ class ProcurementConfig(AppConfig):
         register_card(
             DashboardCard(
                 "procurement.planning", "procurement/cards/planning.html", views_planning.planning_card, 40
+            )
+        )
+        register_card(
+            DashboardCard(
+                "procurement.vendor_area",
+                "procurement/cards/vendor_area.html",
+                views_vendor_area.vendor_area_card,
+                39,
             )
         )
         views_bidding.register()

@@ -7,7 +7,16 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from interlocal.procurement.models import Bid, Contract, ContractLine, Vendor
+from interlocal.procurement.models import (
+    Award,
+    AwardLine,
+    Bid,
+    Contract,
+    ContractAmendment,
+    ContractLine,
+    Solicitation,
+    Vendor,
+)
 from tests.procurement.factories import VendorFactory, make_joint_purchase, make_vendor
 from tests.test_query_budgets import Budget
 
@@ -65,6 +74,26 @@ def _contracts(world: Any, start: int, count: int) -> None:
         )  # fmt: skip
 
 
+def _vendor_awards(world: Any, start: int, count: int) -> None:
+    """Awarded solicitations, each with Acme's bid winning its first item."""
+    _jp, vendor = _base(world)
+    for i in range(start, start + count):
+        jp = make_joint_purchase(world, reference=f"BUDGET-A{i}", members=("avon",))
+        bid = _bid(jp.solicitation, vendor, f"a{i}")
+        Solicitation.objects.filter(pk=jp.solicitation.pk).update(status=Solicitation.Status.AWARDED)
+        award = Award.objects.create(solicitation=jp.solicitation)
+        AwardLine.objects.create(award=award, item=jp.items[0], bid=bid, unit_price=Decimal(60))
+
+
+def _vendor_contracts(world: Any, start: int, count: int) -> None:
+    """Acme's contracts, each master with an amendment."""
+    _contracts(world, start, count)
+    for contract in Contract.objects.filter(kind="master", amendments__isnull=True):
+        ContractAmendment.objects.create(
+            contract=contract, number=1, description="Fuel surcharge", effective_date=dt.date(2027, 6, 1)
+        )
+
+
 def _master_kwargs(world: Any) -> dict[str, Any]:
     jp, vendor = _base(world)
     master = Contract.objects.filter(reference="USERS-MASTER").first() or Contract.objects.create(
@@ -88,6 +117,12 @@ def _users(world: Any, start: int, count: int) -> None:
 
 BUDGETS = [
     Budget("procurement:vendor_bids", "vince", _vendor_bids, query={"per_page": 100}),
+    Budget("procurement:vendor_bids", "vince", _vendor_awards, query={"per_page": 100}),
+    Budget("procurement:vendor_awards", "vince", _vendor_awards, query={"per_page": 100}),
+    Budget("procurement:vendor_contracts", "vince", _vendor_contracts, query={"per_page": 100}),
+    Budget("GET /api/v1/procurement/vendor/bids", "vince", _vendor_awards),
+    Budget("GET /api/v1/procurement/vendor/awards", "vince", _vendor_awards),
+    Budget("GET /api/v1/procurement/vendor/contracts", "vince", _vendor_contracts),
     Budget("procurement:bids", "alice", _register, query={}, kwargs=_register_kwargs),
     Budget("procurement:contracts", "alice", _contracts, query={}),
     Budget("procurement:savings", "alice", _contracts, query={}),

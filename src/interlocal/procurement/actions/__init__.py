@@ -7,7 +7,9 @@ from interlocal.procurement.actions.awards import (
 from interlocal.procurement.actions.bids import (
     MAX_DOCUMENTS,
     MAX_PRICE,
+    BidRights,
     DocumentUpload,
+    bid_rights,
     do_submit_bid,
     do_withdraw_bid,
     max_document_bytes,
@@ -87,6 +89,8 @@ from interlocal.procurement.actions.vendors import (
 )
 
 __all__ = [
+    "BidRights",
+    "bid_rights",
     "addendum_notice_end",
     "entries_refused",
     "DocumentUpload",

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _g
 
@@ -32,6 +33,7 @@ if TYPE_CHECKING:
     from interlocal.accounts.models import User
     from interlocal.tenancy.models import Member
 from interlocal.procurement.actions.bids import _now
+from interlocal.procurement.actions.common import _site
 from interlocal.procurement.actions.opening import _require_opened, suggested_winners
 
 __all__ = ["do_award"]
@@ -220,6 +222,11 @@ def _notify_award(solicitation: Solicitation, winners: set[int]) -> None:
             "vendor": vu.vendor.name,
             "won": won,
             "site_url": settings.SITE_URL,
+            # Winners go to their contracts in the vendor area; everyone to the public notice.
+            "contracts_url": _site(reverse("procurement:vendor_contracts")),
+            "notice_url": _site(
+                reverse("procurement:public_solicitation", args=[solicitation.pk]) + "#award"
+            ),
         }
         email = vu.user.email
         transaction.on_commit(

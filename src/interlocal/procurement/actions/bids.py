@@ -37,9 +37,11 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ALLOWED_DOCUMENT_TYPES",
+    "BidRights",
     "DocumentUpload",
     "MAX_DOCUMENTS",
     "MAX_PRICE",
+    "bid_rights",
     "do_submit_bid",
     "do_withdraw_bid",
     "max_document_bytes",
@@ -257,6 +259,53 @@ def _vendor_for(user: User, vendor: Vendor | None, solicitation: Solicitation, a
         _refuse(user, action, solicitation, reason="not_your_vendor", details={"vendor_id": vendor.pk})
         raise PermissionDenied(_g("You do not act for that vendor."))
     return vendor
+
+
+@dataclass(frozen=True)
+class BidRights:
+    """What a vendor's person may do about bidding on one solicitation now, and why not.
+
+    The same predicates `do_submit_bid` and `do_withdraw_bid` enforce (an active vendor, the status,
+    the deadline by the server's clock, every addendum acknowledged), so the vendor's page offers
+    exactly the buttons that would succeed and explains the others. `state` is one of: `open`
+    (may bid), `replace` (has a bid; may replace or withdraw it), `addenda` (acknowledge first),
+    `closed` (deadline passed, not yet opened), `opened` (bids opened, award pending), `awarded`,
+    `cancelled`, `suspended` (the company may not bid), `not_vendor`.
+    """
+
+    state: str
+    submit: bool
+    current: Bid | None = None
+    pending_addenda: int = 0
+
+
+def bid_rights(user: Any, solicitation: Solicitation, vendor: Vendor | None) -> BidRights:
+    """What `user`, acting for `vendor` (None: suspended or no vendor), may do about bidding."""
+    if vendor is None or vendor.pk not in vendor_ids_of(user):
+        state = (
+            "suspended" if vendor is not None and vendor.status == Vendor.Status.SUSPENDED else "not_vendor"
+        )
+        return BidRights(state=state, submit=False)
+    current = (
+        Bid.objects.for_vendor_user(user)
+        .filter(solicitation=solicitation, vendor=vendor, status=Bid.Status.SUBMITTED)
+        .first()
+    )
+    status = solicitation.status
+    if status == Solicitation.Status.CANCELLED:
+        return BidRights(state="cancelled", submit=False, current=current)
+    if status == Solicitation.Status.AWARDED:
+        return BidRights(state="awarded", submit=False, current=current)
+    if status in (Solicitation.Status.OPENED, Solicitation.Status.EVALUATED):
+        return BidRights(state="opened", submit=False, current=current)
+    if status != Solicitation.Status.PUBLISHED or _now() >= solicitation.submission_deadline:
+        return BidRights(state="closed", submit=False, current=current)
+    from interlocal.procurement.queries import unacknowledged_addenda
+
+    pending = unacknowledged_addenda(solicitation, vendor).count()
+    if pending:
+        return BidRights(state="addenda", submit=False, current=current, pending_addenda=pending)
+    return BidRights(state="replace" if current else "open", submit=True, current=current)
 
 
 def do_submit_bid(

@@ -183,7 +183,9 @@ class SolicitationRights:
     """What one person may do with one solicitation now.
 
     The same predicates the `do_*` functions below enforce, so pages show exactly the buttons that
-    would succeed and templates never restate the state machine.
+    would succeed and templates never restate the state machine. The bidding flags lead the
+    council from one step to the next (bid register, opening, tabulation, evaluation, award,
+    contracts, savings); each is true only where its page answers the person with 200.
     """
 
     council: bool  # the consortium's admins and staff: who asked, internal documents, answers
@@ -193,12 +195,25 @@ class SolicitationRights:
     addendum: bool  # only while published
     cancel: bool  # until awarded or cancelled
     answer: bool  # vendors' questions
+    bids: bool = False  # the bid register (council, once published)
+    open_bids: bool = False  # the opening time has come and the bids are still sealed (council)
+    tabulation: bool = False  # opened: every non-vendor of the consortium reads the tabulation
+    evaluate: bool = False  # responsiveness and scores, between the opening and the award (council)
+    award: bool = False  # between the opening and the award (council)
+    contracts: bool = False  # awarded: the contracts the award created
+    savings: bool = False  # awarded: the consortium's savings dashboard
+
+
+_OPENED = frozenset({Solicitation.Status.OPENED, Solicitation.Status.EVALUATED})
 
 
 def solicitation_rights(user: Any, sol: Solicitation) -> SolicitationRights:
     council = is_council(user, sol.consortium_id)
     draft = sol.status == Solicitation.Status.DRAFT
     open_ = sol.status not in _CLOSED
+    sealed = sol.status in (Solicitation.Status.PUBLISHED, Solicitation.Status.CLOSED)
+    opened = sol.status in _OPENED
+    awarded = sol.status == Solicitation.Status.AWARDED
     return SolicitationRights(
         council=council,
         edit=council and draft,
@@ -207,6 +222,14 @@ def solicitation_rights(user: Any, sol: Solicitation) -> SolicitationRights:
         addendum=council and sol.status == Solicitation.Status.PUBLISHED,
         cancel=council and open_,
         answer=council,
+        bids=council and not draft,
+        # do_open_bids refuses before the opening time; the register explains the other waits.
+        open_bids=council and sealed and _now() >= sol.opening_at,
+        tabulation=opened or awarded,
+        evaluate=council and opened,
+        award=council and opened,
+        contracts=awarded,
+        savings=awarded,
     )
 
 

@@ -283,6 +283,12 @@ class Award(models.Model):
         return _("Award of %(solicitation)s") % {"solicitation": self.solicitation}
 
 
+class AwardLineQuerySet(ScopedQuerySet[Any]):
+    def for_vendor_user(self, user: User | AnonymousUser | None) -> Any:
+        """Only the awarded lines won by the vendors `user` acts for."""
+        return self.filter(bid__vendor_id__in=vendor_ids_of(user))
+
+
 class AwardLine(models.Model):
     """One awarded item: the winning bid and its unit price."""
 
@@ -294,7 +300,7 @@ class AwardLine(models.Model):
     unit_price = models.DecimalField(_("unit price"), max_digits=18, decimal_places=4)
 
     tenancy = Tenancy(consortium="award__solicitation__consortium")
-    objects = ScopedQuerySet.as_manager()
+    objects = AwardLineQuerySet.as_manager()
 
     class Meta:
         ordering = ["award", "item__line_number"]

@@ -1,5 +1,15 @@
 """Procurement's read paths (scoped accessors, aggregates), by topic: planning and bidding."""
 
+from interlocal.procurement.queries.awards import (
+    BID_OUTCOMES,
+    AwardNotice,
+    award_notice,
+    award_notices,
+    contract_documents_for,
+    vendor_award_lines,
+    vendor_bids,
+    vendor_contracts,
+)
 from interlocal.procurement.queries.bidding import (
     SavingsFigure,
     SavingsSummary,
@@ -39,6 +49,7 @@ from interlocal.procurement.queries.planning import (
     publishing_consortia,
     publishing_consortium,
     questions_for,
+    suspended_vendor_of,
     unacknowledged_addenda,
     vendor_follows,
     vendor_of,
@@ -49,6 +60,14 @@ from interlocal.procurement.queries.planning import (
 )
 
 __all__ = [
+    "BID_OUTCOMES",
+    "AwardNotice",
+    "award_notice",
+    "award_notices",
+    "contract_documents_for",
+    "vendor_award_lines",
+    "vendor_bids",
+    "vendor_contracts",
     "ItemDemand",
     "addenda_for",
     "questions_for",
@@ -86,6 +105,7 @@ __all__ = [
     "tabulation_of",
     "unacknowledged_addenda",
     "vendor_follows",
+    "suspended_vendor_of",
     "vendor_of",
     "vendor_open_solicitations",
     "vendor_questions",

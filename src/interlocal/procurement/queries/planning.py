@@ -121,6 +121,17 @@ def vendor_of(user: User | AnonymousUser | None) -> Vendor | None:
     return Vendor.objects.filter(pk__in=ids).order_by("pk").first()
 
 
+def suspended_vendor_of(user: User | AnonymousUser | None) -> Vendor | None:
+    """The suspended vendor company `user` belongs to (to explain why they cannot bid), or None."""
+    if user is None or not user.is_authenticated:
+        return None
+    return (
+        Vendor.objects.filter(users__user_id=user.pk, users__is_active=True, status=Vendor.Status.SUSPENDED)
+        .order_by("pk")
+        .first()
+    )
+
+
 def vendor_role(user: Any, vendor: Vendor) -> str | None:
     """`user`'s role (admin/user) at `vendor`, or None."""
     if user is None or not user.is_authenticated:

@@ -4,11 +4,14 @@ sealed bids, opening, tabulation, award, contracts, piggybacking, savings."""
 from django.urls import path
 
 from interlocal.procurement.views import bidding as v
+from interlocal.procurement.views import vendor_area
 
 urlpatterns: list = [
     # vendors
     path("solicitations/<int:pk>/bid/", v.bid_submit, name="bid_submit"),
-    path("my-bids/", v.vendor_bids, name="vendor_bids"),
+    path("my-bids/", vendor_area.vendor_bids_page, name="vendor_bids"),
+    path("vendor/awards/", vendor_area.vendor_awards, name="vendor_awards"),
+    path("vendor/contracts/", vendor_area.vendor_contracts_page, name="vendor_contracts"),
     path("bids/<int:pk>/", v.bid_detail, name="bid_detail"),
     path("bids/<int:pk>/withdraw/", v.bid_withdraw, name="bid_withdraw"),
     path("bids/documents/<int:pk>/", v.bid_document, name="bid_document"),

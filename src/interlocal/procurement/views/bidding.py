@@ -61,6 +61,7 @@ from interlocal.procurement.models import (
 )
 from interlocal.procurement.queries import (
     bids_of,
+    contract_documents_for,
     contract_lines_with_savings,
     contract_users,
     get_bid_document_for_user,
@@ -102,6 +103,7 @@ def register() -> None:
     register_nav(NavItem("procurement:contracts", _("Contracts"), order=46, visible=not_vendor))
     register_nav(NavItem("procurement:savings", _("Procurement savings"), order=47, visible=not_vendor))
     register_nav(NavItem("procurement:vendor_bids", _("My bids"), order=45, visible=vendor))
+    register_nav(NavItem("procurement:vendor_contracts", _("My contracts"), order=46, visible=vendor))
 
 
 def _form_errors(form: Any, exc: ValidationError, mapping: dict[str, str] | None = None) -> None:
@@ -180,44 +182,6 @@ def bid_submit(request: HttpRequest, pk: int) -> HttpResponse:
         {"solicitation": solicitation, "form": form, "current": current, "now": timezone.now()},
         status=400 if request.method == "POST" else 200,
     )
-
-
-class VendorBidTable(Table):
-    columns = [
-        Column(
-            "receipt",
-            _("Receipt"),
-            sort="receipt",
-            link=lambda b: reverse("procurement:bid_detail", args=[b.pk]),
-        ),
-        Column(
-            "solicitation", _("Solicitation"), accessor="solicitation", sort="solicitation__reference_number"
-        ),
-        Column("status", _("Status"), accessor="get_status_display", sort="status"),
-        Column("submitted_at", _("Submitted (server time)"), sort="submitted_at"),
-        Column(
-            "deadline",
-            _("Deadline"),
-            accessor="solicitation.submission_deadline",
-            sort="solicitation__submission_deadline",
-        ),
-        Column("total", _("Total (after opening)"), accessor="total", numeric=True),
-    ]
-    search_fields = ("receipt", "solicitation__title", "solicitation__reference_number")
-    search_label = _("Search by receipt or solicitation")
-    filters = [ChoiceFilter("status", _("Status"), Bid.Status.choices)]
-    default_sort = "-submitted_at"
-    export_name = "my-bids"
-    caption = _("My bids")
-    empty_text = _("No bids yet. Open solicitations are listed on the public page.")
-
-
-@login_required
-def vendor_bids(request: HttpRequest) -> HttpResponse:
-    """The bids of the vendor companies the person acts for."""
-    # Each row shows its solicitation and deadline.
-    bids = Bid.objects.for_vendor_user(request.user).select_related("solicitation")
-    return VendorBidTable(request, bids).response("procurement/bidding/vendor_bids.html")
 
 
 @login_required
@@ -586,7 +550,7 @@ def contract_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "master_visible": master_visible,
             "places": currency_decimals(contract.currency),
             "amendments": list(contract.amendments.order_by("number")),
-            "documents": list(contract.documents.select_related("file")),
+            "documents": list(contract_documents_for(request.user, contract)),
             "can_change": _may_change(request.user, contract),
             "can_join": bool(members_who_may_join(request.user, contract)),
             "document_form": ContractDocumentForm(),

@@ -13,11 +13,13 @@ from interlocal.procurement.models import (
     Solicitation,
 )
 from interlocal.procurement.queries import (
+    award_notice,
     get_public_addendum,
     get_public_document,
     public_questions,
     public_solicitation,
     public_solicitations,
+    suspended_vendor_of,
     vendor_of,
 )
 from interlocal.procurement.views.solicitations import _local
@@ -74,9 +76,10 @@ def public_list(request: HttpRequest) -> HttpResponse:
 
 
 def public_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """Anyone: a published solicitation, its items, public documents, answers and addenda."""
+    """Anyone: a published solicitation, its items, public documents, answers and addenda; once
+    awarded, the award notice (winners, awarded amounts, every opened bid's total)."""
     sol = public_solicitation(pk)
-    vendor = vendor_of(request.user)
+    vendor = vendor_of(request.user) or suspended_vendor_of(request.user)
     return render(
         request,
         "procurement/public_detail.html",
@@ -88,6 +91,7 @@ def public_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "questions": public_questions(sol),
             "addenda": sol.addenda.select_related("document"),
             "vendor": vendor,
+            "notice": award_notice(sol),
         },
     )
 

@@ -25,6 +25,7 @@ from interlocal.procurement.queries import (
     get_vendor_for_council,
     public_questions,
     public_solicitation,
+    suspended_vendor_of,
     unacknowledged_addenda,
     vendor_follows,
     vendor_of,
@@ -188,19 +189,26 @@ def vendor_dashboard(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def vendor_solicitation(request: HttpRequest, pk: int) -> HttpResponse:
-    """A vendor's view of a solicitation: follow it, ask questions, acknowledge addenda."""
-    vendor = _vendor(request)
+    """A vendor's view of a solicitation: bid (or why not now), follow it, ask questions,
+    acknowledge addenda. A suspended company's people see it too, with why they cannot bid."""
+    vendor = vendor_of(request.user) or suspended_vendor_of(request.user)
+    if vendor is None:
+        raise PermissionDenied(_g("These pages are for registered vendors."))
     sol = public_solicitation(pk)
+    bidding = actions.bid_rights(request.user, sol, vendor)
+    active = bidding.state != "suspended"
     context = {
         "solicitation": sol,
         "vendor": vendor,
+        "bidding": bidding,
+        "active": active,
         "items": sol.items.all(),
         "criteria": sol.criteria.all(),
         "documents": sol.documents.filter(public=True).select_related("file"),
         "answers": public_questions(sol),
         "own_questions": vendor_questions(sol, vendor),
         "addenda": sol.addenda.all(),
-        "pending": set(unacknowledged_addenda(sol, vendor).values_list("pk", flat=True)),
+        "pending": set(unacknowledged_addenda(sol, vendor).values_list("pk", flat=True)) if active else set(),
         "following": vendor_follows(sol, vendor),
         "question_form": f.QuestionForm(),
     }
