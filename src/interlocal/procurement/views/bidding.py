@@ -461,7 +461,8 @@ def contracts(request: HttpRequest) -> HttpResponse:
     solicitation_id = request.GET.get("solicitation", "")
     if solicitation_id.isdigit():
         qs = qs.filter(solicitation_id=int(solicitation_id))
-    return ContractTable(request, qs).response("procurement/bidding/contracts.html")
+    may_join = bool(grants_for(request.user).consortia(CONSORTIUM_READ_ROLES))
+    return ContractTable(request, qs).response("procurement/bidding/contracts.html", {"may_join": may_join})
 
 
 def _may_change(user: Any, contract: Contract) -> bool:
