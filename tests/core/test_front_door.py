@@ -70,6 +70,39 @@ def test_awards_link_to_the_public_solicitation_page(world, clock):
     assert "60.00" not in html
 
 
+def test_public_documents_of_open_solicitations_are_listed_private_ones_are_not(
+    world, published, settings, tmp_path
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from interlocal.core.files import do_store_file
+    from interlocal.procurement.models import SolicitationDocument
+
+    settings.MEDIA_ROOT = tmp_path
+    capitol, _prairies = published
+
+    def document(title: str, *, public: bool) -> SolicitationDocument:
+        stored = do_store_file(
+            SimpleUploadedFile("spec.txt", b"Specification"),
+            consortium=world.capitol,
+            member=None,
+            acting_user=world.sam,
+        )
+        return SolicitationDocument.objects.create(
+            solicitation=capitol, title=title, file=stored, public=public
+        )
+
+    shown = document("Specification FD-PUBLIC-DOC", public=True)
+    document("Evaluation notes FD-PRIVATE-DOC", public=False)
+    html = _html(Client().get("/"))
+    assert "FD-PUBLIC-DOC" in html
+    assert reverse("procurement:public_document", args=[capitol.pk, shown.pk]) in html
+    assert "FD-PRIVATE-DOC" not in html
+    assert (
+        Client().get(reverse("procurement:public_document", args=[capitol.pk, shown.pk])).status_code == 200
+    )
+
+
 def test_consortia_with_nothing_public_are_not_listed(world, clock):
     make_solicitation(world.capitol, title="FD-ONLY-DRAFT", status=Solicitation.Status.DRAFT)
     html = _html(Client().get("/"))
