@@ -15,6 +15,7 @@ from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from interlocal.procurement.models import Solicitation, SolicitationDocument
+from interlocal.procurement.models.planning import SolicitationQuerySet
 from interlocal.tenancy.models import Consortium
 
 __all__ = [
@@ -45,7 +46,7 @@ class PublicDocuments:
     rows: list[SolicitationDocument] = field(default_factory=list)
 
 
-def _public() -> QuerySet[Solicitation]:
+def _public() -> SolicitationQuerySet:
     return Solicitation.objects.public().filter(consortium__is_active=True)
 
 
