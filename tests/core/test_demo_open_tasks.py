@@ -98,3 +98,41 @@ def test_the_demo_leaves_open_tasks_with_plausible_figures(tmp_path):
     assert is_council(wes, paper.consortium_id)
     opened = do_open_bids(paper, acting_user=sam, witness=wes)
     assert opened.status == Solicitation.Status.OPENED
+
+
+def test_loading_output_goes_to_the_log_not_the_console(tmp_path, capsys, settings):
+    """E-mails on the console backend and log lines printed while loading land in the log file."""
+    import logging
+
+    from django.core.mail import send_mail
+
+    from interlocal.tenancy.management.commands.demo import _quietly
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+    path = tmp_path / "demo.log"
+    root = logging.getLogger()
+    console = logging.StreamHandler()  # as settings.LOGGING's console handler
+    root.addHandler(console)
+    try:
+        with path.open("w") as log, _quietly(log):
+            send_mail("Campaign launched DEMO-MAIL", "Body", "from@example.org", ["to@example.org"])
+            logging.getLogger("django_tasks").warning("task ran DEMO-LOG")
+        assert console in root.handlers  # given back afterwards
+    finally:
+        root.removeHandler(console)
+    captured = capsys.readouterr()
+    assert "DEMO-MAIL" not in captured.out + captured.err
+    assert "DEMO-LOG" not in captured.out + captured.err
+    text = path.read_text()
+    assert "Subject: Campaign launched DEMO-MAIL" in text
+    assert "task ran DEMO-LOG" in text
+
+
+def test_dev_help_and_the_readme_tell_how_to_serve_the_demo_elsewhere():
+    import subprocess
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    shown = subprocess.run([str(root / "dev"), "help"], capture_output=True, text=True, check=True)  # noqa: S603
+    assert "./dev demo --addrport 0.0.0.0:8080" in shown.stdout
+    assert "./dev demo --addrport 0.0.0.0:8080" in (root / "README.md").read_text()
