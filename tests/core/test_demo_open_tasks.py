@@ -89,6 +89,13 @@ def test_the_demo_leaves_open_tasks_with_plausible_figures(tmp_path):
         open_now.values_list("reference_number", flat=True)
     )
 
+    # A second run adds nothing and prints the same sign-ins and tasks.
+    again = io.StringIO()
+    call_command("demo", "--load-only", "--no-migrate", "--log", str(log), stdout=again)
+    again_lines = again.getvalue().rstrip().splitlines()
+    assert again_lines[again_lines.index(lines[listing]) :] == lines[listing:]
+    assert Solicitation.objects.get(reference_number=READY_TO_OPEN_REFERENCE).bids.count() == 2
+
     # One whose bidding closed with bids in: Sam opens it now, with Wes as the second person.
     paper = Solicitation.objects.get(reference_number=READY_TO_OPEN_REFERENCE)
     assert paper.submission_deadline < now and paper.opening_at <= now

@@ -148,6 +148,21 @@ def synthesise(
     return Synthesis(members, questions, num, date)
 
 
+def _tasks(waiting: int) -> list[Any]:
+    """What the open campaign leaves the demo people to do (printed under their sign-ins)."""
+    from interlocal.tenancy.demo import DemoTask
+
+    return [
+        DemoTask("bob@avon.example.org", f"Finish Avon's answers to “{CAMPAIGN_NAME}” and submit them."),
+        DemoTask("ada@avon.example.org", f"Check and submit Avon's answers to “{CAMPAIGN_NAME}”."),
+        DemoTask("carol@bolton.example.org", f"Answer “{CAMPAIGN_NAME}” for Bolton (not started)."),
+        DemoTask(
+            "alice@capitol.example.org",
+            f"Follow up “{CAMPAIGN_NAME}”: {waiting} members still to submit; see the benchmarks so far.",
+        ),
+    ]
+
+
 def load(stdout: Any = None) -> list[Any]:
     """Load the open Capitol Region campaign, most members submitted (idempotent)."""
     from interlocal.assessment.actions import (
@@ -165,7 +180,7 @@ def load(stdout: Any = None) -> list[Any]:
     if Campaign.objects.filter(consortium=consortium, name=CAMPAIGN_NAME).exists():
         if stdout is not None:
             stdout.write("  assessment: the demo campaign is already there")
-        return []
+        return _tasks(len(STILL_TO_ANSWER))
     template = Template.objects.filter(consortium__isnull=True, key="standard").first()
     version = template.versions.order_by("-number").first() if template else None
     if version is None:
@@ -269,14 +284,4 @@ def load(stdout: Any = None) -> list[Any]:
             f"  assessment: open campaign “{CAMPAIGN_NAME}”, {len(members) - waiting} of {len(members)} "
             "members submitted"
         )
-    from interlocal.tenancy.demo import DemoTask
-
-    return [
-        DemoTask("bob@avon.example.org", f"Finish Avon's answers to “{CAMPAIGN_NAME}” and submit them."),
-        DemoTask("ada@avon.example.org", f"Check and submit Avon's answers to “{CAMPAIGN_NAME}”."),
-        DemoTask("carol@bolton.example.org", f"Answer “{CAMPAIGN_NAME}” for Bolton (not started)."),
-        DemoTask(
-            "alice@capitol.example.org",
-            f"Follow up “{CAMPAIGN_NAME}”: {waiting} members still to submit; see the benchmarks so far.",
-        ),
-    ]
+    return _tasks(waiting)
