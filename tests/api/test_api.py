@@ -280,7 +280,7 @@ def test_unknown_paths_and_methods_answer_in_the_error_shape(world, api_for):
     assert_error(client.get(f"{API}/no-such-thing"), 404)
     assert_error(client.get(f"{API}/members/-1"), 422)
     assert_error(client.get(f"{API}/members/1/extra"), 404)
-    assert_error(client.get(f"{API}/"), 404)
+    assert_error(client.post(f"{API}/", data="{}", content_type="application/json"), 405)
     response = client.delete(f"{API}/members/{world.avon.pk}")
     assert_error(response, 405)
     assert "PATCH" in response["Allow"]
@@ -296,6 +296,21 @@ def test_rate_limit_answers_429(world, api_for, settings):
 
 
 # --- Documents -----------------------------------------------------------------------------------
+
+
+def test_the_api_root_is_an_index_of_its_documents(db):
+    """GET /api/v1/ answers (without sign-in) with links to the docs and the OpenAPI document."""
+    response = Client().get(f"{API}/")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["name"] == "Interlocal API"
+    assert body["links"] == {
+        "docs": "http://testserver/api/v1/docs",
+        "openapi": "http://testserver/api/v1/openapi.json",
+    }
+    # Each link answers.
+    assert Client().get("/api/v1/docs").status_code == 200
+    assert Client().get("/api/v1/openapi.json").status_code == 200
 
 
 def test_openapi_document_and_docs_are_public(db):

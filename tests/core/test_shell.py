@@ -15,7 +15,7 @@ from interlocal.core.tables import ChoiceFilter, Column, Table
 from interlocal.tenancy.models import Member
 
 
-def test_home_is_public_and_offers_sign_in(client):
+def test_home_is_public_and_offers_sign_in(client, db):
     response = client.get(reverse("core:home"))
     assert response.status_code == 200
     html = response.content.decode()

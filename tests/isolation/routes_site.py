@@ -19,10 +19,11 @@ RULES = [
 
 ROUTES = [
     Route("core:home", PUBLIC, note="landing page; signed-in people are sent to the dashboard"),
+    Route("core:front_door", PUBLIC, note="the public front door, also for signed-in people (footer link)"),
     Route("core:dashboard", SIGNED_IN),
     Route("healthz", PUBLIC),
     Route("api:openapi-json", PUBLIC, note="the API document describes operations, not data"),
     Route("api:openapi-view", PUBLIC),
-    Route("api:api-root", FALLBACK),
+    Route("api:api-root", PUBLIC, note="the API's index: links to its documentation and OpenAPI document"),
     Route("api:not-found", FALLBACK, probe="/api/v1/no-such-operation/42"),
 ]

@@ -1,10 +1,14 @@
-"""Demo data: a completed needs-assessment campaign for the Capitol Region consortium.
+"""Demo data: an open needs-assessment campaign for the Capitol Region consortium.
 
 The answers are seeded-random with real structure, so the matrix and the report are worth
 looking at: small towns are less ready to collaborate, a few areas are clearly pressing
 everywhere, contracts for some areas end close together for some towns, and about half the
-members share their answers by name. `synthesise` is also used by `interlocal generate
-assessment` (the benchmark's data generator), vectorised for millions of answers.
+members share their answers by name. Figures follow population at plausible rates (an IT budget
+of about 55 USD and one IT person per 3,500 residents; see NUMBER_SCALES). The campaign is open
+(deadline three weeks after loading): most members have submitted, a few have not, Avon (the demo's
+member staff) has started and Bolton has not, so member staff have something to do.
+`synthesise` is also used by `interlocal generate assessment` (the benchmark's data generator),
+vectorised for millions of answers.
 
 Idempotent: a second run finds the campaign and changes nothing.
 """
@@ -25,7 +29,38 @@ SEED = 2026
 # Areas (standard codes, as far as the catalogue has them) that are clearly pressing in the demo.
 PRESSING_AREAS = ("edms-records", "dr-backup", "permitting-inspections", "financial-erp")
 
-__all__ = ["ORDER", "Synthesis", "load", "synthesise"]
+# Members that have not submitted when the demo is loaded: (slug, share of the questions answered).
+# Avon and Bolton are the demo's member staff (bob, carol).
+STILL_TO_ANSWER = {
+    "avon-ct": 0.4,
+    "bolton-ct": 0.0,
+    "east-granby-ct": 0.7,
+    "scotland-ct": 0.0,
+    "windham-ct": 0.2,
+    "wethersfield-ct": 0.0,
+}
+
+# Number questions by code suffix: (per resident, rounding step, least plausible value).
+# Municipal IT runs at roughly 40-80 USD per resident and one IT person per 3,000-4,000 residents;
+# per service area a system costs a few dollars per resident, takes under an FTE in a town of
+# 20,000, and has a user for every few hundred residents.
+NUMBER_SCALES: dict[str, tuple[float, float, float]] = {
+    "it-budget": (55.0, 1000.0, 25_000.0),
+    "it-fte": (1 / 3500, 0.5, 0.5),
+    "annual-cost": (3.0, 100.0, 1_500.0),
+    "fte": (1 / 25_000, 0.1, 0.1),
+    "users": (1 / 250, 1.0, 3.0),
+}
+# Any other number question: a per-resident figure of the same order as the area cost.
+DEFAULT_SCALE = (1.8, 100.0, 0.0)
+
+__all__ = ["NUMBER_SCALES", "ORDER", "STILL_TO_ANSWER", "Synthesis", "load", "number_scales", "synthesise"]
+
+
+def number_scales(codes: list[str]) -> np.ndarray:
+    """Per question code, its (per resident, step, floor) from NUMBER_SCALES, as an (n, 3) array."""
+    rows = [NUMBER_SCALES.get(code.rsplit(".", 1)[-1], DEFAULT_SCALE) for code in codes]
+    return np.array(rows, dtype=float).reshape(len(codes), 3)
 
 
 @dataclass
@@ -48,13 +83,16 @@ def synthesise(
     pressing_areas: np.ndarray | None = None,
     n_areas: int | None = None,
     answer_rate: float = 1.0,
+    scales: np.ndarray | None = None,
 ) -> Synthesis:
     """Plausible answers for members of the given populations to the given questions.
 
     Scaled questions: pressing and future concern follow an area's base level (some areas
     clearly pressing), readiness and willingness to share grow with population (small towns are
     less ready), satisfaction runs against concern. Numbers scale with population; contract end
-    dates cluster per area around a few common renewal months, so coalitions show.
+    dates cluster per area around a few common renewal months, so coalitions show. `scales` gives
+    each question's (per resident, rounding step, floor) for numbers (`number_scales`); without it
+    every number is DEFAULT_SCALE.
     """
     n_members = len(population)
     n_q = len(question_area)
@@ -92,11 +130,12 @@ def synthesise(
 
     pop = population[members].astype(float)
     lognormal = rng.lognormal(0, 0.35, size=n)
-    numbers = np.where(
-        np.isin(kind, ["number"]),
-        np.round(pop * 1.8 * lognormal, -2),
-        num,
+    scale = (
+        np.asarray(scales, dtype=float) if scales is not None else np.tile(DEFAULT_SCALE, (max(n_q, 1), 1))
     )
+    per_resident, step, floor = (scale[questions, i] if n else np.zeros(0) for i in range(3))
+    raw = np.maximum(pop * per_resident * lognormal, floor)
+    numbers = np.where(np.isin(kind, ["number"]), np.round(np.round(raw / step) * step, 2), num)
     num = np.where(kind == "number", numbers, num)
     num = np.where(kind == "yes_no", (rng.random(n) < 0.35 + 0.1 * size[members]).astype(float), num)
     date = np.zeros(n, dtype=np.int64)
@@ -109,10 +148,24 @@ def synthesise(
     return Synthesis(members, questions, num, date)
 
 
+def _tasks(waiting: int) -> list[Any]:
+    """What the open campaign leaves the demo people to do (printed under their sign-ins)."""
+    from interlocal.tenancy.demo import DemoTask
+
+    return [
+        DemoTask("bob@avon.example.org", f"Finish Avon's answers to “{CAMPAIGN_NAME}” and submit them."),
+        DemoTask("ada@avon.example.org", f"Check and submit Avon's answers to “{CAMPAIGN_NAME}”."),
+        DemoTask("carol@bolton.example.org", f"Answer “{CAMPAIGN_NAME}” for Bolton (not started)."),
+        DemoTask(
+            "alice@capitol.example.org",
+            f"Follow up “{CAMPAIGN_NAME}”: {waiting} members still to submit; see the benchmarks so far.",
+        ),
+    ]
+
+
 def load(stdout: Any = None) -> list[Any]:
-    """Load the completed Capitol Region campaign (idempotent)."""
+    """Load the open Capitol Region campaign, most members submitted (idempotent)."""
     from interlocal.assessment.actions import (
-        do_close_campaign,
         do_create_campaign,
         do_save_answers,
         do_set_visibility,
@@ -127,7 +180,7 @@ def load(stdout: Any = None) -> list[Any]:
     if Campaign.objects.filter(consortium=consortium, name=CAMPAIGN_NAME).exists():
         if stdout is not None:
             stdout.write("  assessment: the demo campaign is already there")
-        return []
+        return _tasks(len(STILL_TO_ANSWER))
     template = Template.objects.filter(consortium__isnull=True, key="standard").first()
     version = template.versions.order_by("-number").first() if template else None
     if version is None:
@@ -161,6 +214,7 @@ def load(stdout: Any = None) -> list[Any]:
         [q.dimension for q in questions],
         pressing_areas=pressing,
         n_areas=len(area_ids),
+        scales=number_scales([q.code for q in questions]),
     )
     with transaction.atomic():
         campaign = do_create_campaign(
@@ -169,7 +223,7 @@ def load(stdout: Any = None) -> list[Any]:
             name=CAMPAIGN_NAME,
             template_version=version,
             members=members,
-            deadline=timezone.now() + dt.timedelta(days=30),
+            deadline=timezone.now() + dt.timedelta(days=21),
             description="Every member rated each service area: satisfaction today, how pressing it is now "
             "and in 3–5 years, readiness to collaborate and willingness to share data.",
             launch=True,
@@ -179,6 +233,10 @@ def load(stdout: Any = None) -> list[Any]:
         for i, member in enumerate(members):
             values: dict[str, Any] = {}
             rows = np.flatnonzero(synth.member == i)
+            share = STILL_TO_ANSWER.get(member.slug, 1.0)
+            if share < 1.0:
+                # Still answering: the first part of the workbook, or nothing yet.
+                rows = rows[: int(len(rows) * share)]
             for row in rows:
                 q = questions[int(synth.question[row])]
                 if q.kind in ("scaled", "yes_no", "number") and np.isfinite(synth.num[row]):
@@ -195,14 +253,15 @@ def load(stdout: Any = None) -> list[Any]:
                         else q.choices[0]
                     )
             response = responses[member.pk]
-            do_save_answers(response, values, actor=None, source=Response.Source.BROWSER)
+            if values:
+                do_save_answers(response, values, actor=None, source=Response.Source.BROWSER)
             # A little under half share by name; Avon does (the demo's member admin sees it named).
             named = member.slug == "avon-ct" or (i * 7919 + SEED) % 100 < 45
             do_set_visibility(
                 response, Response.Visibility.NAMED if named else Response.Visibility.AGGREGATE, actor=None
             )
-            do_submit_response(response, actor=None)
-        do_close_campaign(campaign, actor=None)
+            if share >= 1.0:
+                do_submit_response(response, actor=None)
         # A custom peer group: the towns along the Farmington River.
         river = [
             m
@@ -219,6 +278,10 @@ def load(stdout: Any = None) -> list[Any]:
                 description="Towns along the Farmington River.",
                 members=river,
             )
+    waiting = sum(1 for m in members if m.slug in STILL_TO_ANSWER)
     if stdout is not None:
-        stdout.write(f"  assessment: completed campaign “{CAMPAIGN_NAME}” with {len(members)} members")
-    return []
+        stdout.write(
+            f"  assessment: open campaign “{CAMPAIGN_NAME}”, {len(members) - waiting} of {len(members)} "
+            "members submitted"
+        )
+    return _tasks(waiting)

@@ -200,6 +200,30 @@ def _guard(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     return guarded
 
 
+def api_index(request: HttpRequest, api: NinjaAPI, **kwargs: Any) -> HttpResponse:
+    """GET /api/v1/: what this API is and where its documents are (no data, so no sign-in)."""
+    if request.method not in ("GET", "HEAD"):
+        response = error_response(405, f"Method {request.method} is not allowed here.")
+        response["Allow"] = "GET, HEAD"
+        return response
+    root = request.path if request.path.endswith("/") else request.path + "/"
+    return JsonResponse(
+        {
+            "name": api.title,
+            "version": api.version,
+            "description": "Shared municipal services. See the documentation for authentication and every operation.",
+            "links": {
+                "docs": request.build_absolute_uri(root + str(api.docs_url or "").lstrip("/")),
+                "openapi": request.build_absolute_uri(root + str(api.openapi_url or "").lstrip("/")),
+            },
+        },
+        json_dumps_params={"indent": 2},
+    )
+
+
+api_index.csrf_exempt = True  # type: ignore[attr-defined]
+
+
 def api_not_found(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
     """Any path under the API that matches no operation."""
     return error_response(404, "Not found.")
@@ -225,6 +249,11 @@ class InterlocalAPI(NinjaAPI):
         patterns = super()._get_urls()
         for pattern in patterns:
             if isinstance(pattern, URLPattern):
+                if pattern.name == "api-root":
+                    # ninja's root answers a bare 404; ours says where the documents are.
+                    index = functools.partial(api_index, api=self)
+                    index.csrf_exempt = True  # type: ignore[attr-defined]
+                    pattern.callback = index
                 pattern.callback = _guard(pattern.callback)
         # Last: everything else under the prefix answers a JSON 404 instead of the HTML page.
         patterns.append(re_path(r"^.*$", api_not_found, name="not-found"))

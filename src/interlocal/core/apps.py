@@ -11,12 +11,38 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from interlocal.core import views
-        from interlocal.core.registry import DashboardCard, NavItem, register_card, register_nav
+        from interlocal.core.registry import (
+            DashboardCard,
+            NavItem,
+            PublicLink,
+            register_card,
+            register_nav,
+            register_public_link,
+        )
 
         register_nav(NavItem("core:dashboard", _("Dashboard"), order=0))
         # Last on the dashboard: it is a to-do list, the figures come first.
         register_card(
             DashboardCard(
                 "core.getting_started", "core/cards/getting_started.html", views.getting_started_card, 90
+            )
+        )
+        # The front door's links to the API (the index at /api/v1/ links the same two documents).
+        register_public_link(
+            PublicLink(
+                "core.api_docs",
+                _("API documentation"),
+                "api:openapi-view",
+                _("The HTTP API at /api/v1: every operation, with a personal API token or your session."),
+                order=80,
+            )
+        )
+        register_public_link(
+            PublicLink(
+                "core.openapi",
+                _("OpenAPI document"),
+                "api:openapi-json",
+                _("The machine-readable description of the API (OpenAPI 3.1, JSON)."),
+                order=81,
             )
         )

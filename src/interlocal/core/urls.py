@@ -6,5 +6,6 @@ app_name = "core"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("public/", views.front_door, name="front_door"),
     path("dashboard/", views.dashboard, name="dashboard"),
 ]

@@ -13,14 +13,22 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from interlocal.core.registry import cards_for
+from interlocal.core.registry import cards_for, front_door_for
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    """The public landing page; signed-in people go to their dashboard."""
+    """The public front door for visitors; signed-in people go to their dashboard."""
     if request.user.is_authenticated:
         return redirect("core:dashboard")
-    return render(request, "core/home.html")
+    return front_door(request)
+
+
+@require_GET
+def front_door(request: HttpRequest) -> HttpResponse:
+    """Anyone: each consortium's public sections (open solicitations, awards, documents, catalog…),
+    the open data, vendor registration and API links, and sign-in. Signed-in people reach it from
+    the footer."""
+    return render(request, "core/home.html", front_door_for(request))
 
 
 @login_required

@@ -42,6 +42,7 @@ class ProcurementConfig(AppConfig):
         from interlocal.core.registry import DashboardCard, NavItem, register_card, register_nav
         from interlocal.procurement.views import bidding as views_bidding
         from interlocal.procurement.views import cards as views_planning
+        from interlocal.procurement.views import front_door as views_front_door
         from interlocal.procurement.views import vendor_area as views_vendor_area
 
         register_nav(
@@ -73,3 +74,4 @@ class ProcurementConfig(AppConfig):
             )
         )
         views_bidding.register()
+        views_front_door.register()

@@ -1,8 +1,9 @@
 """Platform demo data: the two demo regions and one demo person per role.
 
-Every app may have a `demo.py` with `ORDER` (int) and `load(stdout) -> list[DemoLogin]`;
-`interlocal demo` runs them in order. Each loader must be idempotent: running the demo twice
-changes nothing the second time.
+Every app may have a `demo.py` with `ORDER` (int) and `load(stdout) -> list[DemoLogin | DemoTask]`;
+`interlocal demo` runs them in order and prints each person's sign-in with the open task the demo
+left them (a `DemoTask`). Each loader must be idempotent: running the demo twice changes nothing
+the second time. Dates are relative to when the demo is loaded, so the open tasks are open.
 """
 
 from __future__ import annotations
@@ -29,6 +30,14 @@ class DemoLogin:
     email: str
     role: str
     where: str
+
+
+@dataclass(frozen=True)
+class DemoTask:
+    """Something the demo left open for a person (printed under their sign-in)."""
+
+    email: str
+    task: str
 
 
 CONSORTIA: list[dict[str, Any]] = [
@@ -58,6 +67,8 @@ CONSORTIA: list[dict[str, Any]] = [
 PEOPLE: list[tuple[str, str, str, str | None, str]] = [
     ("alice@capitol.example.org", "Alice Alvarez", "capitol-region", None, "consortium_admin"),
     ("sam@capitol.example.org", "Sam Schultz", "capitol-region", None, "consortium_staff"),
+    # A second procurement person: bids open only with two (the opener and a witness).
+    ("wes@capitol.example.org", "Wes Whitfield", "capitol-region", None, "consortium_staff"),
     ("ada@avon.example.org", "Ada Abbott", "capitol-region", "avon-ct", "member_admin"),
     ("bob@avon.example.org", "Bob Becker", "capitol-region", "avon-ct", "member_staff"),
     ("carol@bolton.example.org", "Carol Chen", "capitol-region", "bolton-ct", "member_staff"),
@@ -71,7 +82,7 @@ PEOPLE: list[tuple[str, str, str, str | None, str]] = [
 
 
 @transaction.atomic
-def load(stdout: Any = None) -> list[DemoLogin]:
+def load(stdout: Any = None) -> list[DemoLogin | DemoTask]:
     """Create (or find) the demo consortia, their members and the demo people."""
     from allauth.account.models import EmailAddress
 
@@ -92,7 +103,15 @@ def load(stdout: Any = None) -> list[DemoLogin]:
                 country=spec["country"],
                 acting_user=None,
             )
-    logins: list[DemoLogin] = []
+    logins: list[DemoLogin | DemoTask] = [
+        DemoTask(
+            "wes@capitol.example.org", "Witness bid openings: the second person Sam names when opening bids."
+        ),
+        DemoTask(
+            "olga@capitol.example.org",
+            "Read the open campaign's benchmarks and the procurement pages (an observer changes nothing).",
+        ),
+    ]
     for email, full_name, consortium_slug, member_slug, role in PEOPLE:
         user = User.objects.filter(email=email).first()
         if user is None:

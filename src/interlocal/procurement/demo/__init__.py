@@ -17,5 +17,5 @@ __all__ = ["COMPLETED_TITLE", "OPEN_SOLICITATION_REFERENCE", "ORDER", "ROUND_TIT
 
 def load(stdout: Any = None) -> list[Any]:
     """Create the Capitol Region's procurement demo: rounds and solicitations, then bids and awards."""
-    planning.load(stdout)
-    return list(bidding.load(stdout) or [])
+    tasks = list(planning.load(stdout) or [])
+    return tasks + list(bidding.load(stdout) or [])

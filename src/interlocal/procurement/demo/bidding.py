@@ -71,14 +71,67 @@ def _piggyback_member(consortium: Consortium, solicitation: Solicitation) -> Mem
     return Member.objects.filter(pk__in=ids).exclude(pk__in=in_round).order_by("name").first()
 
 
+# Copier paper (ready to open): vendor legal id -> (person who bids, letter $/case, legal $/case)
+READY_TO_OPEN_REFERENCE = "IFB-2027-011"
+PAPER_BIDS = {
+    "EIN-06-1234567": ("vince@vendor.example.org", "Vince Varga", "41.80", "52.40"),
+    "EIN-06-7654321": ("olivia@charteroak.example.org", "Olivia Oakes", "43.15", "50.95"),
+}
+
+
+def _seal_paper_bids(stdout: Any) -> None:
+    """Two sealed bids on the copier paper, submitted before its deadline; left for staff to open."""
+    sol = (
+        Solicitation.objects.filter(reference_number=READY_TO_OPEN_REFERENCE)
+        .select_related("consortium")
+        .first()
+    )
+    if sol is None or sol.bids.exists() or sol.submission_deadline is None:
+        return
+    items = list(sol.items.order_by("line_number"))
+    for n, (legal_id, (email, name, letter, legal)) in enumerate(PAPER_BIDS.items()):
+        vendor = Vendor.objects.filter(legal_id=legal_id).first()
+        if vendor is None:
+            continue
+        user = _bidder(vendor, email, name, sol.consortium)
+        with _clock(sol.submission_deadline - dt.timedelta(days=2, hours=n)):
+            do_submit_bid(
+                sol,
+                acting_user=user,
+                vendor=vendor,
+                idempotency_key=f"demo-paper-{legal_id}",
+                prices={items[0].pk: letter, items[1].pk: legal},
+            )
+    _say(stdout, f"bidding: {sol.bids.count()} sealed bids on {READY_TO_OPEN_REFERENCE}, ready to open\n")
+
+
+def _piggyback_login(consortium: Consortium) -> list[Any]:
+    """The piggyback person's sign-in, when an earlier run created it."""
+    from interlocal.tenancy.demo import DemoLogin
+
+    email, _name = PIGGYBACK_PERSON
+    role = (
+        Membership.objects.filter(user__email=email, consortium=consortium, member__isnull=False)
+        .select_related("member")
+        .first()
+    )
+    if role is None or role.member is None:
+        return []
+    return [DemoLogin(email, "member staff", f"{consortium.name} — {role.member.name} (piggyback)")]
+
+
 @transaction.atomic
 def load(stdout: Any = None) -> list[Any]:
-    """Bids, opening, award, contracts and one piggyback for the completed fuel purchase."""
+    """Sealed bids ready to open on the copier paper; bids, opening, award, contracts and one
+    piggyback for the completed fuel purchase."""
+    _seal_paper_bids(stdout)
     sol = (
         Solicitation.objects.filter(reference_number=COMPLETED_REFERENCE).select_related("consortium").first()
     )
-    if sol is None or Award.objects.filter(solicitation=sol).exists():
+    if sol is None:
         return []
+    if Award.objects.filter(solicitation=sol).exists():
+        return _piggyback_login(sol.consortium)
     consortium = sol.consortium
     User = get_user_model()
     sam = User.objects.filter(email="sam@capitol.example.org").first()

@@ -1,6 +1,9 @@
-"""Demo data for procurement planning (Capitol Region): a round collecting quantities, an open
-solicitation, and the round and solicitation of a completed joint purchase whose deadline has
-passed ("2026 fuel oil and diesel"; the bidding demo adds its bids, award and contracts).
+"""Demo data for procurement planning: for Capitol Region a round collecting quantities, an open
+solicitation, one whose bidding has closed and whose bids can be opened now ("Copier paper 2027";
+the bidding demo adds its sealed bids), and the round and solicitation of a completed joint
+purchase whose deadline has passed ("2026 fuel oil and diesel"; the bidding demo adds its bids,
+award and contracts); for MISA Prairies an open round (Airdrie still to enter its demand) and an
+open request for quotes. Dates are relative to when the demo is loaded.
 
 Idempotent: each object is found by its title or reference before it is created.
 """
@@ -34,7 +37,16 @@ from interlocal.procurement.models import (
 )
 from interlocal.tenancy.models import Consortium, Member, Membership
 
-__all__ = ["COMPLETED_TITLE", "OPEN_SOLICITATION_REFERENCE", "ORDER", "ROUND_TITLE", "load"]
+__all__ = [
+    "COMPLETED_TITLE",
+    "MISA_ROUND_TITLE",
+    "MISA_SOLICITATION_REFERENCE",
+    "OPEN_SOLICITATION_REFERENCE",
+    "ORDER",
+    "READY_TO_OPEN_REFERENCE",
+    "ROUND_TITLE",
+    "load",
+]
 
 ORDER = 40  # after tenancy (0)
 
@@ -43,6 +55,19 @@ ROUND_TITLE = "2027 road salt"
 OPEN_SOLICITATION_REFERENCE = "IFB-2027-014"
 COMPLETED_TITLE = "2026 fuel oil and diesel"
 COMPLETED_REFERENCE = "IFB-2026-007"
+READY_TO_OPEN_REFERENCE = "IFB-2027-011"
+READY_TO_OPEN_TITLE = "Copier paper 2027"
+MISA = "misa-prairies"
+MISA_ROUND_TITLE = "2027 aerial imagery and LiDAR"
+MISA_SOLICITATION_REFERENCE = "RFQ-2027-003"
+# Imagery: (square km of 10 cm orthophotos, current $/km², square km of LiDAR, current $/km²);
+# the City of Airdrie (quinn's) has not entered its demand yet.
+IMAGERY = [
+    ("city-of-brooks-ab", "19", "410.00", "", ""),
+    ("city-of-leduc-ab", "43", "395.00", "43", "520.00"),
+    ("strathcona-county-ab", "1180", "310.00", "600", "450.00"),
+    ("town-of-okotoks-ab", "39", "420.00", "", ""),
+]
 
 VENDORS = [
     # (name, legal id, e-mail, demo person or None)
@@ -167,6 +192,79 @@ def _entries(round_: DemandRound, items: list[DemandItem], rows: Sequence[tuple[
             )
 
 
+def _standalone(
+    consortium: Consortium, reference: str, items: list[tuple[str, str, str, str, str]], **fields: Any
+) -> tuple[Solicitation, bool]:
+    """A published solicitation without a round, with (description, unit, scheme, code, quantity) items."""
+    sol = Solicitation.objects.filter(consortium=consortium, reference_number=reference).first()
+    if sol is not None:
+        return sol, False
+    sol = Solicitation.objects.create(consortium=consortium, reference_number=reference, **fields)
+    Solicitation.objects.filter(pk=sol.pk).update(ocds_process=f"solicitation-{sol.pk}")
+    for n, (description, unit, scheme, code, qty) in enumerate(items, start=1):
+        SolicitationItem.objects.create(
+            solicitation=sol,
+            line_number=n,
+            description=description,
+            unit=unit,
+            classification_scheme=scheme,
+            classification_code=code,
+            total_quantity=Decimal(qty),
+        )
+    return sol, True
+
+
+def _misa(stdout: Any, now: dt.datetime) -> list[Any]:
+    """MISA Prairies: an open demand round (Airdrie still to enter) and an open request for quotes."""
+    from interlocal.tenancy.demo import DemoTask
+
+    consortium = Consortium.objects.filter(slug=MISA).first()
+    pat = get_user_model().objects.filter(email="pat@misa.example.org").first()
+    if consortium is None or pat is None:
+        return []
+    imagery, imagery_items = _round(
+        consortium,
+        MISA_ROUND_TITLE,
+        status=DemandRound.Status.OPEN,
+        cut_off_at=now + dt.timedelta(days=14),
+        items=[
+            ("Orthophotography, 10 cm ground resolution, delivered as tiles", "km²", "UNSPSC", "81151600"),
+            ("LiDAR point cloud and bare-earth model, 8 points/m²", "km²", "UNSPSC", "81151600"),
+        ],
+        created_by=pat,
+        description="Spring 2027 flights over urban areas. Enter the square kilometres you need and "
+        "what you paid per km² last time.",
+    )
+    _entries(imagery, imagery_items, IMAGERY, pat)
+    _standalone(
+        consortium,
+        MISA_SOLICITATION_REFERENCE,
+        [
+            ("Network switch, 48-port PoE+, managed", "each", "UNSPSC", "43222612", "160"),
+            ("Wireless access point, Wi-Fi 6E, indoor", "each", "UNSPSC", "43222640", "420"),
+        ],
+        title="Network switches and wireless access points",
+        description="Switches and access points for municipal offices, libraries and recreation centres.",
+        method=Solicitation.Method.RFQ,
+        status=Solicitation.Status.PUBLISHED,
+        published_at=now - dt.timedelta(days=2),
+        questions_deadline=now + dt.timedelta(days=10),
+        submission_deadline=now + dt.timedelta(days=18),
+        opening_at=now + dt.timedelta(days=18, hours=2),
+        contact_name="Pat Perreault",
+        contact_email="pat@misa.example.org",
+        created_by=pat,
+    )
+    _say(stdout, f"procurement: “{MISA_ROUND_TITLE}” (open), {MISA_SOLICITATION_REFERENCE} (MISA Prairies)\n")
+    return [
+        DemoTask("quinn@airdrie.example.org", f"Join “{MISA_ROUND_TITLE}” and enter Airdrie's demand."),
+        DemoTask(
+            "pat@misa.example.org",
+            f"Follow “{MISA_ROUND_TITLE}” (closes in 14 days); {MISA_SOLICITATION_REFERENCE} is open for quotes.",
+        ),
+    ]
+
+
 def _solicitation_from(round_: DemandRound, **fields: Any) -> Solicitation:
     sol = Solicitation.objects.filter(
         consortium=round_.consortium, reference_number=fields["reference_number"]
@@ -279,7 +377,29 @@ def load(stdout: Any = None) -> list[Any]:
         )
         del addendum  # Varga has not acknowledged it yet: the vendor dashboard shows it pending.
 
-    # 3. The completed joint purchase: round closed, solicitation past its deadline.
+    # 3. Bidding closed yesterday, the opening time has passed: staff can open the bids now
+    # (the bidding demo seals two bids into it). Two people open: Sam, with Wes as the witness.
+    _standalone(
+        consortium,
+        READY_TO_OPEN_REFERENCE,
+        [
+            ("Copy paper, letter, 20 lb, 92 bright, case of 10 reams", "case", "UNSPSC", "14111507", "1800"),
+            ("Copy paper, legal, 20 lb, case of 10 reams", "case", "UNSPSC", "14111507", "240"),
+        ],
+        title=READY_TO_OPEN_TITLE,
+        description="Copy paper for town halls, libraries and schools, delivered monthly.",
+        method=Solicitation.Method.IFB,
+        status=Solicitation.Status.PUBLISHED,
+        published_at=now - dt.timedelta(days=24),
+        questions_deadline=now - dt.timedelta(days=10),
+        submission_deadline=now - dt.timedelta(days=1),
+        opening_at=now - dt.timedelta(hours=2),
+        contact_name="Sam Schultz",
+        contact_email="sam@capitol.example.org",
+        created_by=sam,
+    )
+
+    # 4. The completed joint purchase: round closed, solicitation past its deadline.
     fuel, fuel_items = _round(
         consortium,
         COMPLETED_TITLE,
@@ -325,5 +445,22 @@ def load(stdout: Any = None) -> list[Any]:
         )
         for vendor in vendors[1:]:
             AddendumAcknowledgement.objects.create(addendum=addendum, vendor=vendor)
-    _say(stdout, f"procurement: “{ROUND_TITLE}”, {OPEN_SOLICITATION_REFERENCE}, “{COMPLETED_TITLE}”\n")
-    return []
+    _say(
+        stdout,
+        f"procurement: “{ROUND_TITLE}”, {OPEN_SOLICITATION_REFERENCE}, {READY_TO_OPEN_REFERENCE} (bids to open), "
+        f"“{COMPLETED_TITLE}”\n",
+    )
+    from interlocal.tenancy.demo import DemoTask
+
+    tasks: list[Any] = [
+        DemoTask(
+            "sam@capitol.example.org",
+            f"Open the sealed bids of {READY_TO_OPEN_REFERENCE} “{READY_TO_OPEN_TITLE}” "
+            "(bidding closed; name Wes Whitfield as the witness).",
+        ),
+        DemoTask(
+            "vince@vendor.example.org",
+            f"Acknowledge addendum 1 of {OPEN_SOLICITATION_REFERENCE} “Laptops 2027” and bid on it.",
+        ),
+    ]
+    return tasks + _misa(stdout, now)
