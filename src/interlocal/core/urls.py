@@ -1,10 +1,14 @@
 from django.urls import path
 
 from interlocal.core import views
+from interlocal.core.inbox import urls as inbox_urls
+from interlocal.core.notifications import urls as notification_urls
 
 app_name = "core"
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("dashboard/", views.dashboard, name="dashboard"),
+    *inbox_urls.urlpatterns,
+    *notification_urls.urlpatterns,
 ]

@@ -39,6 +39,8 @@ from interlocal.procurement.queries.planning import (
     publishing_consortia,
     publishing_consortium,
     questions_for,
+    questions_to_answer,
+    rounds_closing_for,
     unacknowledged_addenda,
     vendor_follows,
     vendor_of,
@@ -49,6 +51,8 @@ from interlocal.procurement.queries.planning import (
 )
 
 __all__ = [
+    "questions_to_answer",
+    "rounds_closing_for",
     "ItemDemand",
     "addenda_for",
     "questions_for",
