@@ -25,7 +25,7 @@
     var id = "il-checklist-" + index;
 
     var bar = document.createElement("div");
-    bar.className = "il-checklist-tools margin-y-1";
+    bar.className = "il-checklist-tools";
 
     var label = document.createElement("label");
     label.className = "usa-label margin-top-0";
@@ -33,16 +33,14 @@
     label.textContent = text(fieldset, "label-filter", "Filter the list");
     var filter = document.createElement("input");
     filter.className = "usa-input il-checklist-filter";
-    filter.type = "search";
+    filter.type = "text"; // not "search": USWDS floats search inputs for its search bar
     filter.id = id + "-filter";
     filter.setAttribute("autocomplete", "off");
     filter.setAttribute("aria-controls", id + "-status");
 
-    var buttons = document.createElement("ul");
-    buttons.className = "usa-button-group margin-top-1";
+    var buttons = document.createElement("div");
+    buttons.className = "il-checklist-buttons";
     function button(name, fallback, checked) {
-      var li = document.createElement("li");
-      li.className = "usa-button-group__item";
       var b = document.createElement("button");
       b.type = "button";
       b.className = "usa-button usa-button--outline usa-button--small";
@@ -55,14 +53,13 @@
         });
         update();
       });
-      li.appendChild(b);
-      buttons.appendChild(li);
+      buttons.appendChild(b);
     }
     button("all", "Select all", true);
     button("none", "Select none", false);
 
     var status = document.createElement("p");
-    status.className = "usa-hint margin-y-05 il-checklist-status";
+    status.className = "usa-hint il-checklist-status";
     status.id = id + "-status";
     status.setAttribute("aria-live", "polite");
 
