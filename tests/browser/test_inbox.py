@@ -53,7 +53,9 @@ def capitol(transactional_db: Any) -> Consortium:
     )
     # Two messages to Sam through the one sending path: e-mailed and in the app.
     queue_mail(["sam@capitol.example.org"], "Budget meeting moved to Thursday", "The board meets at 9.")
-    queue_mail(["sam@capitol.example.org"], "New member: Canton", "Canton joined the consortium.", link="/dashboard/")
+    queue_mail(
+        ["sam@capitol.example.org"], "New member: Canton", "Canton joined the consortium.", link="/dashboard/"
+    )
     return consortium
 
 
@@ -69,7 +71,9 @@ def test_council_staff_remind_late_members_and_read_notifications(page: Any, cap
     card.get_by_role("button", name=re.compile("Remind now")).click()
     expect(page.locator(".usa-alert--success")).to_contain_text("Reminder sent to 5 members")
     expect(page.locator("[data-card='core.inbox']")).to_contain_text("Last reminded")
-    expect(page.locator("[data-card='core.inbox']").get_by_role("button", name=re.compile("Remind now"))).to_be_disabled()
+    expect(
+        page.locator("[data-card='core.inbox']").get_by_role("button", name=re.compile("Remind now"))
+    ).to_be_disabled()
     check_page(page, "inbox-reminded")
 
     # The whole inbox, from the side navigation, with its filter.
@@ -87,12 +91,16 @@ def test_council_staff_remind_late_members_and_read_notifications(page: Any, cap
     expect(page.get_by_role("heading", level=1)).to_have_text("Notifications")
     expect(page.get_by_text("2 unread notifications.")).to_be_visible()
     check_page(page, "notifications-list")
-    page.locator("li", has_text="Budget meeting moved to Thursday").get_by_role("button", name=re.compile("Mark read")).click()
+    page.locator("li", has_text="Budget meeting moved to Thursday").get_by_role(
+        "button", name=re.compile("Mark read")
+    ).click()
     expect(page.get_by_text("1 unread notification.")).to_be_visible()
     expect(page.get_by_test_id("notifications-bell")).to_contain_text("1")
     page.get_by_role("button", name="Mark all read").click()
     expect(page.get_by_text("0 unread notifications.")).to_be_visible()
-    assert not Notification.objects.filter(recipient__email="sam@capitol.example.org", read_at__isnull=True).exists()
+    assert not Notification.objects.filter(
+        recipient__email="sam@capitol.example.org", read_at__isnull=True
+    ).exists()
 
     # The settings, from the notifications page.
     page.get_by_role("link", name="Notification settings").click()

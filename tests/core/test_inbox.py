@@ -111,7 +111,9 @@ def test_remind_now_button_from_the_inbox(
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         answer = sam.post(
-            reverse("assessment:campaign_remind", args=[due_campaign.pk]), {"next": reverse("core:inbox")}, follow=True
+            reverse("assessment:campaign_remind", args=[due_campaign.pk]),
+            {"next": reverse("core:inbox")},
+            follow=True,
         )
     assert answer.redirect_chain[-1][0] == reverse("core:inbox")
     assert "Reminder sent to 1 members" in answer.content.decode()
@@ -149,9 +151,13 @@ def test_rounds_closing_for_members_that_entered_nothing(world: Any) -> None:
 
 
 def test_terms_to_review_for_those_who_may_map_them(world: Any) -> None:
-    term = UnmatchedTerm.objects.create(consortium=world.capitol, text="Snow plowing", normalized="snow plowing")
+    term = UnmatchedTerm.objects.create(
+        consortium=world.capitol, text="Snow plowing", normalized="snow plowing"
+    )
     assert _who_sees(world, "taxonomy.terms_to_review") == {"alice", "sam"}
-    assert _item(world, "sam", "taxonomy.terms_to_review").url == reverse("taxonomy:term_detail", args=[term.pk])
+    assert _item(world, "sam", "taxonomy.terms_to_review").url == reverse(
+        "taxonomy:term_detail", args=[term.pk]
+    )
 
 
 def test_no_item_links_to_a_page_that_refuses(world: Any, due_campaign: Any, client_for: Any) -> None:

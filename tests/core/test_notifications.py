@@ -27,10 +27,17 @@ def _note(user: Any, title: str = "Hello", **fields: Any) -> Notification:
 
 def test_every_mail_to_a_person_becomes_a_notification(world: Any) -> None:
     mail.outbox.clear()
-    queue_mail(["bob@avon.example", "someone@elsewhere.example"], "Subject line", "Body text", link="/dashboard/")
+    queue_mail(
+        ["bob@avon.example", "someone@elsewhere.example"], "Subject line", "Body text", link="/dashboard/"
+    )
     assert [m.to for m in mail.outbox] == [["bob@avon.example", "someone@elsewhere.example"]]
     note = Notification.objects.get()
-    assert (note.recipient, note.title, note.body, note.link) == (world.bob, "Subject line", "Body text", "/dashboard/")
+    assert (note.recipient, note.title, note.body, note.link) == (
+        world.bob,
+        "Subject line",
+        "Body text",
+        "/dashboard/",
+    )
 
 
 def test_templated_mail_takes_its_kind_and_link(world: Any, django_capture_on_commit_callbacks: Any) -> None:
@@ -75,7 +82,9 @@ def test_security_mail_is_always_emailed_and_never_copied_in_full(world: Any) ->
     # Even a stored row that says "off" (set behind the action's back) is ignored.
     NotificationPreference.objects.create(user=world.bob, kind="account.security", email=False)
     mail.outbox.clear()
-    message = mail.EmailMultiAlternatives("Password reset", "Use https://x/reset/SECRET/", to=["bob@avon.example"])
+    message = mail.EmailMultiAlternatives(
+        "Password reset", "Use https://x/reset/SECRET/", to=["bob@avon.example"]
+    )
     render_and_queue(message)
     assert [m.to for m in mail.outbox] == [["bob@avon.example"]]
     note = Notification.objects.get(recipient=world.bob)
@@ -106,7 +115,10 @@ def test_vendor_verification_links_stay_out_of_the_app(world: Any) -> None:
 
 def test_in_app_links_stay_on_the_site(settings: Any) -> None:
     settings.INTERLOCAL_BASE_URL = "https://interlocal.example"
-    assert in_app_link("https://interlocal.example/assessment/responses/3/?a=1") == "/assessment/responses/3/?a=1"
+    assert (
+        in_app_link("https://interlocal.example/assessment/responses/3/?a=1")
+        == "/assessment/responses/3/?a=1"
+    )
     assert in_app_link("/dashboard/") == "/dashboard/"
     assert in_app_link("https://evil.example/x/") == ""
     assert in_app_link("//evil.example/x/") == ""
@@ -174,7 +186,7 @@ def test_the_bell_counts_unread(world: Any, client_for: Any) -> None:
     _note(world.bob, "Unread two")
     page = client_for("bob").get(reverse("core:dashboard")).content.decode()
     assert 'data-testid="notifications-bell"' in page
-    assert ">2<span class=\"usa-sr-only\"> unread" in page
+    assert '>2<span class="usa-sr-only"> unread' in page
 
 
 def test_preferences_page_saves_and_refuses_nothing_silently(world: Any, client_for: Any) -> None:
@@ -223,3 +235,19 @@ def test_api_lists_marks_and_sets_preferences(world: Any, client: Any) -> None:
     )
     assert changed.status_code == 200
     assert next(p for p in changed.json() if p["kind"] == "other")["email"] is False
+
+
+def test_owner_rows_stand_alone() -> None:
+    from interlocal.tenancy.scoping import Tenancy
+
+    with pytest.raises(ValueError, match="one person"):
+        Tenancy(owner="user", consortium="consortium")
+    assert Tenancy(owner="user").owner == "user"
+
+
+def test_anonymous_people_read_no_notifications(world: Any, client: Any) -> None:
+    from django.contrib.auth.models import AnonymousUser
+
+    _note(world.bob)
+    assert not Notification.objects.visible_to(AnonymousUser()).exists()
+    assert client.get(reverse("core:notifications")).status_code == 302

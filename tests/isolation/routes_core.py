@@ -61,7 +61,9 @@ def due_campaign(world: Any) -> Target:
 
 
 ROUTES = [
-    Route("core:inbox", SCOPED_LIST, allowed=INBOX_READERS, build=due_campaign, note="what waits on the person"),
+    Route(
+        "core:inbox", SCOPED_LIST, allowed=INBOX_READERS, build=due_campaign, note="what waits on the person"
+    ),
     Route("GET /api/v1/inbox", SCOPED_LIST, allowed=INBOX_READERS, build=due_campaign),
     Route("core:notifications", SCOPED_LIST, allowed=frozenset({"bob"}), build=bobs_note_in_list),
     Route("GET /api/v1/notifications", SCOPED_LIST, allowed=frozenset({"bob"}), build=bobs_note_in_list),

@@ -61,7 +61,9 @@ CHECKLIST_MIN = 10
 @register.filter
 def uswds_checklist(field: BoundField) -> bool:
     """Whether a field is a long checkbox list (more than CHECKLIST_MIN options)."""
-    return isinstance(field.field.widget, forms.CheckboxSelectMultiple) and len(field.subwidgets) > CHECKLIST_MIN
+    return (
+        isinstance(field.field.widget, forms.CheckboxSelectMultiple) and len(field.subwidgets) > CHECKLIST_MIN
+    )
 
 
 @register.simple_tag
