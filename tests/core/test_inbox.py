@@ -210,3 +210,17 @@ def test_inbox_api(world: Any, due_campaign: Any, client: Any) -> None:
     assert client.get("/api/v1/inbox?kind=nonsense", **auth).status_code == 422
     bob = {"HTTP_AUTHORIZATION": f"Bearer {make_token(world.bob)}"}
     assert client.get("/api/v1/inbox", **bob).json()["count"] == 0
+
+
+def test_remind_now_on_the_campaign_page(
+    world: Any, due_campaign: Any, client_for: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    url = reverse("assessment:campaign_detail", args=[due_campaign.pk])
+    sam = client_for("sam")
+    assert "Remind now" in sam.get(url).content.decode()
+    assert "Remind now" not in client_for("carol").get(url).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        answer = sam.post(reverse("assessment:campaign_remind", args=[due_campaign.pk]), follow=True)
+    assert answer.redirect_chain[-1][0] == url
+    page = answer.content.decode()
+    assert "Reminder sent to 1 members" in page and "Last reminded by hand" in page and "disabled" in page
