@@ -81,6 +81,9 @@ PAGES: dict[str, list[tuple[str, str, str | None]]] = {
         ("API members (list)", "api:members_list", None),
         ("API solicitations (list)", "api:solicitations_list", None),
         ("API contracts (list)", "api:procurement_contracts_list", None),
+        ("inbox", "core:inbox", None),
+        ("notifications (list)", "core:notifications", None),
+        ("API inbox", "api:inbox_list", None),
     ],
     "member_admin": [
         ("dashboard", "core:dashboard", None),
@@ -110,6 +113,8 @@ PAGES: dict[str, list[tuple[str, str, str | None]]] = {
         ("API rounds (list)", "api:rounds_list", None),
         ("API solicitations (list)", "api:solicitations_list", None),
         ("API memberships (list)", "api:memberships_list", None),
+        ("inbox", "core:inbox", None),
+        ("notifications (list)", "core:notifications", None),
     ],
     "observer": [
         ("dashboard", "core:dashboard", None),

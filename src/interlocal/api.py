@@ -11,6 +11,8 @@ from interlocal.accounts.api import router as accounts_router
 from interlocal.assessment.api import router as assessment_router
 from interlocal.audit.api import router as audit_router
 from interlocal.core.api import API_AUTH, InterlocalAPI, UserThrottle
+from interlocal.core.inbox.api import router as inbox_router
+from interlocal.core.notifications.api import router as notifications_router
 from interlocal.costing.api import router as costing_router
 from interlocal.procurement.api import router as procurement_router
 from interlocal.taxonomy.api import router as taxonomy_router
@@ -36,6 +38,8 @@ api = InterlocalAPI(
 api.add_router("", accounts_router)
 api.add_router("", tenancy_router)
 api.add_router("", audit_router)
+api.add_router("", inbox_router)
+api.add_router("", notifications_router)
 api.add_router("", taxonomy_router)
 api.add_router("", assessment_router)
 api.add_router("", costing_router)

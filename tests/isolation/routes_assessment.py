@@ -212,6 +212,7 @@ ROUTES = [
     ),
     Route("assessment:campaign_close", SCOPED, allowed=COUNCIL, build=campaign, methods=("GET", "POST")),
     Route("assessment:campaign_progress", SCOPED, allowed=COUNCIL, build=campaign),
+    Route("assessment:campaign_remind", SCOPED, allowed=COUNCIL, build=campaign, methods=("POST",)),
     # Answering.
     Route("assessment:response", SCOPED, allowed=RESPONSE_READERS, build=avon_response),
     Route(

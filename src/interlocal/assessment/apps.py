@@ -35,3 +35,31 @@ class AssessmentConfig(AppConfig):
                 "assessment.open", "assessment/cards/open_responses.html", views.open_responses_card, 20
             )
         )
+        from interlocal.assessment import inbox
+        from interlocal.core.inbox.registry import TaskProvider, register_provider
+        from interlocal.core.notifications.kinds import NotificationKind, register_kind
+
+        register_provider(
+            TaskProvider(
+                "assessment.late_members", _("Campaigns due with late members"), inbox.late_members, 20
+            )
+        )
+        register_provider(
+            TaskProvider("assessment.answers_due", _("Campaign answers due"), inbox.answers_due, 21)
+        )
+        register_kind(
+            NotificationKind(
+                "assessment.campaigns",
+                _("Assessment campaigns launched and responses reopened"),
+                templates=("assessment/email/campaign_launched", "assessment/email/response_reopened"),
+                order=20,
+            )
+        )
+        register_kind(
+            NotificationKind(
+                "assessment.reminders",
+                _("Campaign deadline reminders"),
+                templates=("assessment/email/reminder",),
+                order=21,
+            )
+        )

@@ -266,6 +266,11 @@ class Campaign(models.Model):
         blank=True,
         help_text=_("Days before the deadline to remind, e.g. [7, 2]."),
     )
+    # "Remind now" (from the inbox or the campaign page): when and by whom, for its once-a-day limit.
+    reminded_now_at = models.DateTimeField(_("last reminded by hand"), null=True, blank=True)
+    reminded_now_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     tenancy = Tenancy(consortium="consortium")
     objects = CampaignQuerySet.as_manager()

@@ -6,11 +6,13 @@ responses through these functions.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from interlocal.assessment.models import (
@@ -37,6 +39,7 @@ __all__ = [
     "answer_values",
     "answers_by_question",
     "campaign_status_counts",
+    "campaigns_due_with_late_members",
     "get_campaign_for_user",
     "get_question_for_user",
     "get_response_for_user",
@@ -286,3 +289,27 @@ def version_campaigns(user: AnyUser, version: TemplateVersion | None) -> QuerySe
     if version is None:
         return campaigns.none()
     return campaigns.filter(template_version=version).order_by("-opens_at")
+
+
+def campaigns_due_with_late_members(
+    user: AnyUser, now: dt.datetime, within: dt.timedelta
+) -> QuerySet[Campaign]:
+    """Open campaigns the person runs (the council's: `writable_by`) whose deadline falls within
+    `within` from `now`, with `late` = responses not yet submitted (a correlated count), only
+    those with at least one; soonest deadline first."""
+    late = (
+        Response.objects.filter(campaign=OuterRef("pk"))
+        .exclude(status=Response.Status.SUBMITTED)
+        .order_by()
+        .values("campaign")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return (
+        Campaign.objects.writable_by(user)
+        .filter(status=Campaign.Status.OPEN, deadline__gt=now, deadline__lte=now + within)
+        .annotate(late=Coalesce(Subquery(late, output_field=IntegerField()), 0))
+        .filter(late__gt=0)
+        .select_related("consortium")  # the inbox names the consortium
+        .order_by("deadline", "pk")
+    )

@@ -11,6 +11,7 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from interlocal.core import views
+        from interlocal.core.inbox import views as inbox_views
         from interlocal.core.registry import (
             DashboardCard,
             NavItem,
@@ -21,6 +22,9 @@ class CoreConfig(AppConfig):
         )
 
         register_nav(NavItem("core:dashboard", _("Dashboard"), order=0))
+        register_nav(NavItem("core:inbox", _("Waiting on you"), order=1))
+        # First on the dashboard: what waits on the person comes before the figures.
+        register_card(DashboardCard("core.inbox", "core/inbox/card.html", inbox_views.inbox_card, 1))
         # Last on the dashboard: it is a to-do list, the figures come first.
         register_card(
             DashboardCard(

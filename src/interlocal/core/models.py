@@ -10,10 +10,15 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+# The notifications topic keeps its models in its own package; imported here so Django finds them.
+from interlocal.core.notifications.models import (  # noqa: E402
+    Notification,
+    NotificationPreference,
+)
 from interlocal.tenancy.roles import Role
 from interlocal.tenancy.scoping import ScopedQuerySet, Tenancy, grants_for
 
-__all__ = ["StoredFile", "StoredFileQuerySet"]
+__all__ = ["Notification", "NotificationPreference", "StoredFile", "StoredFileQuerySet"]
 
 
 class StoredFileQuerySet(ScopedQuerySet["StoredFile"]):

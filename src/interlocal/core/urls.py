@@ -1,6 +1,8 @@
 from django.urls import path
 
 from interlocal.core import views
+from interlocal.core.inbox import urls as inbox_urls
+from interlocal.core.notifications import urls as notification_urls
 
 app_name = "core"
 
@@ -8,4 +10,6 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("public/", views.front_door, name="front_door"),
     path("dashboard/", views.dashboard, name="dashboard"),
+    *inbox_urls.urlpatterns,
+    *notification_urls.urlpatterns,
 ]

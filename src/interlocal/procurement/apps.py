@@ -75,3 +75,59 @@ class ProcurementConfig(AppConfig):
         )
         views_bidding.register()
         views_front_door.register()
+        from interlocal.core.inbox.registry import TaskProvider, register_provider
+        from interlocal.core.notifications.kinds import NotificationKind, register_kind
+        from interlocal.procurement import inbox
+
+        register_provider(
+            TaskProvider("procurement.bids_to_open", _("Bids ready to open"), inbox.bids_to_open, 40)
+        )
+        register_provider(
+            TaskProvider("procurement.questions", _("Questions to answer"), inbox.questions_waiting, 41)
+        )
+        register_provider(
+            TaskProvider("procurement.rounds_closing", _("Demand rounds closing"), inbox.rounds_closing, 42)
+        )
+        for kind in (
+            NotificationKind(
+                "procurement.rounds",
+                _("Demand round invitations and cut-off reminders"),
+                templates=("procurement/email/round_invitation", "procurement/email/round_reminder"),
+                order=40,
+            ),
+            NotificationKind(
+                "procurement.solicitations",
+                _("Addenda and published answers"),
+                templates=("procurement/email/addendum_issued", "procurement/email/answer_published"),
+                order=41,
+            ),
+            # A bid's receipt and an award are records of a legal step: always e-mailed.
+            NotificationKind(
+                "procurement.bids",
+                _("Bid receipts and awards"),
+                templates=("procurement/bidding/email/receipt", "procurement/bidding/email/award"),
+                email_required=True,
+                order=42,
+            ),
+            # Vendor sign-up mail carries one-time links: always e-mailed, never copied in-app.
+            NotificationKind(
+                "procurement.vendor_access",
+                _("Vendor registration and invitations"),
+                templates=(
+                    "procurement/email/vendor_exists",
+                    "procurement/email/vendor_invitation",
+                    "procurement/email/vendor_verify",
+                ),
+                email_required=True,
+                in_app_content=False,
+                order=43,
+            ),
+            NotificationKind(
+                "procurement.vendor_status",
+                _("Vendor suspension and reinstatement"),
+                templates=("procurement/email/vendor_suspended", "procurement/email/vendor_reinstated"),
+                email_required=True,
+                order=44,
+            ),
+        ):
+            register_kind(kind)

@@ -36,3 +36,9 @@ class TaxonomyConfig(AppConfig):
             )
         )
         register_card(DashboardCard("taxonomy.queue", "taxonomy/cards/queue.html", views.queue_card, 15))
+        from interlocal.core.inbox.registry import TaskProvider, register_provider
+        from interlocal.taxonomy import inbox
+
+        register_provider(
+            TaskProvider("taxonomy.terms_to_review", _("Terms to review"), inbox.review_terms, 60)
+        )

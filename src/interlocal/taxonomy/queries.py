@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from interlocal.tenancy.models import Consortium
 
 __all__ = [
+    "terms_to_review",
     "QUEUE_READ_ROLES",
     "TermMatch",
     "areas_for_consortium",
@@ -168,3 +169,25 @@ def match_term(consortium: Consortium | int, text: str, *, matcher: Matcher | No
     result = (matcher or matcher_for(consortium)).match(text)
     area = ServiceArea.objects.get(pk=int(result.area)) if result.area is not None else None  # type: ignore[call-overload]
     return TermMatch(area, result)
+
+
+def terms_to_review(user: User | AnonymousUser | None) -> list[dict[str, Any]]:
+    """Per consortium whose queue `user` may work (the council: `writable_by`): how many terms
+    wait, and the most frequent one (id and text), oldest sighting first on ties; one query."""
+    from django.db.models import Count, Min, OuterRef, Subquery
+
+    pending = UnmatchedTerm.objects.writable_by(user).filter(status=UnmatchedTerm.Status.PENDING)
+    top = UnmatchedTerm.objects.filter(
+        consortium_id=OuterRef("consortium_id"), status=UnmatchedTerm.Status.PENDING
+    ).order_by("-occurrences", "first_seen_at", "pk")
+    rows = (
+        pending.values("consortium_id", "consortium__name")
+        .annotate(
+            n=Count("pk"),
+            oldest=Min("first_seen_at"),
+            top_id=Subquery(top.values("pk")[:1]),
+            top_text=Subquery(top.values("text")[:1]),
+        )
+        .order_by("consortium__name")
+    )
+    return list(rows)

@@ -32,6 +32,10 @@ Rules (see docs/architecture.md):
 - With `draft=("status", "draft")`, rows whose field has that value (work not yet released) are
   readable only by the consortium's admins and staff; members, observers and everyone else get
   "not found" for them, in lists and one by one alike.
+- With `owner="<path to a user>"`, the rows are one person's own (their in-app notifications,
+  their notification preferences): readable and writable by that person alone, whatever roles
+  they hold, and by nobody else, not even their consortium's admins. It stands on its own:
+  no consortium or member path is needed, and none of the other options applies.
 - Anonymous users see nothing. Superusers get no tenant data through this path either: the
   platform operator administers the installation from the command line, not members' data.
 """
@@ -89,8 +93,13 @@ class Tenancy:
     public_when_empty: bool = False
     read_roles: frozenset[str] | None = None
     draft: tuple[str, Any] | None = None
+    owner: str | None = None
 
     def __post_init__(self) -> None:
+        if self.owner is not None:
+            if self.consortium or self.member:
+                raise ValueError("owner rows belong to one person: no consortium or member path")
+            return
         if not self.consortium and not self.member:
             raise ValueError("Tenancy needs a consortium path, a member path or both")
         if self.member_anywhere and not self.member:
@@ -226,13 +235,19 @@ class ScopedQuerySet(models.QuerySet[M], Generic[M]):
         """The rows `user` may read."""
         if _is_anonymous(user):
             return self.none()
-        return self.filter(self.read_condition(self._spec(), grants_for(user)))  # type: ignore[arg-type]
+        spec = self._spec()
+        if spec.owner is not None:
+            return self.filter(**{spec.owner: user.pk})  # type: ignore[union-attr]
+        return self.filter(self.read_condition(spec, grants_for(user)))  # type: ignore[arg-type]
 
     def writable_by(self, user: User | AnonymousUser | None) -> Self:
         """The rows `user` may change or delete."""
         if _is_anonymous(user):
             return self.none()
-        return self.filter(self.write_condition(self._spec(), grants_for(user)))  # type: ignore[arg-type]
+        spec = self._spec()
+        if spec.owner is not None:
+            return self.filter(**{spec.owner: user.pk})  # type: ignore[union-attr]
+        return self.filter(self.write_condition(spec, grants_for(user)))  # type: ignore[arg-type]
 
     @staticmethod
     def read_condition(spec: Tenancy, grants: Grants) -> Q:

@@ -23,6 +23,12 @@ from interlocal.assessment.actions.common import (
     MAX_TEXT_LENGTH,
     is_council_of,
 )
+from interlocal.assessment.actions.reminders import (
+    REMIND_NOW_INTERVAL,
+    RemindRights,
+    do_remind_late_members,
+    remind_rights,
+)
 from interlocal.assessment.actions.templates import (
     do_create_template,
     do_delete_question,
@@ -38,6 +44,8 @@ from interlocal.assessment.actions.templates import (
 __all__ = [
     "CleanValue",
     "MAX_TEXT_LENGTH",
+    "REMIND_NOW_INTERVAL",
+    "RemindRights",
     "SaveResult",
     "_answer_url",
     "clean_value",
@@ -47,6 +55,7 @@ __all__ = [
     "do_delete_question",
     "do_delete_section",
     "do_launch_campaign",
+    "do_remind_late_members",
     "do_reopen_response",
     "do_save_answers",
     "do_save_question",
@@ -60,5 +69,6 @@ __all__ = [
     "latest_version",
     "lock_version",
     "missing_required",
+    "remind_rights",
     "response_people_emails",
 ]

@@ -13,6 +13,7 @@ urlpatterns: list = [
     path("campaigns/<int:pk>/launch/", views.campaign_launch, name="campaign_launch"),
     path("campaigns/<int:pk>/close/", views.campaign_close, name="campaign_close"),
     path("campaigns/<int:pk>/progress/", views.campaign_progress, name="campaign_progress"),
+    path("campaigns/<int:pk>/remind/", views.campaign_remind, name="campaign_remind"),
     # Answering.
     path("responses/<int:pk>/", views.response_detail, name="response"),
     path("responses/<int:pk>/save/", views.response_save, name="response_save"),

@@ -18,6 +18,7 @@ from interlocal.assessment.views.campaigns import (
     campaign_progress,
     open_responses_card,
 )
+from interlocal.assessment.views.reminders import campaign_remind
 from interlocal.assessment.views.templates import (
     question_create,
     question_delete,
@@ -40,6 +41,7 @@ __all__ = [
     "campaign_launch",
     "campaign_list",
     "campaign_progress",
+    "campaign_remind",
     "open_responses_card",
     "question_create",
     "question_delete",

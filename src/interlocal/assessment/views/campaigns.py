@@ -22,6 +22,7 @@ from interlocal.assessment.actions import (
     do_launch_campaign,
     do_update_campaign,
     is_council_of,
+    remind_rights,
 )
 from interlocal.assessment.forms import CampaignCreateForm, CampaignEditForm
 from interlocal.assessment.models import Campaign, Response, TemplateVersion
@@ -222,6 +223,7 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "submitted_percent": round(100 * counts.get(Response.Status.SUBMITTED, 0) / total) if total else 0,
         "question_count": campaign.template_version.questions.count(),
         "extra_templates": extra_templates("campaign"),
+        "remind": remind_rights(request.user, campaign) if council else None,
     }
     return render(request, "assessment/campaign_detail.html", context)
 

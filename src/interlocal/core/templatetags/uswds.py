@@ -4,6 +4,7 @@
   (usa-input, usa-select, usa-textarea, usa-checkbox__input, ...) and the error modifier.
 - `field|uswds_kind` says which markup a field needs: "checkbox", "choices" (radio buttons or
   checkboxes in a fieldset), "hidden" or "input".
+- `field|uswds_checklist`: a checkbox list long enough for select all / none and a filter.
 - `{% alert_type message %}` maps a Django message level to a usa-alert modifier.
 """
 
@@ -50,6 +51,19 @@ def uswds_kind(field: BoundField) -> str:
 def uswds_choice_type(field: BoundField) -> str:
     """ "radio" or "checkbox" for a choices field (the USWDS class prefix)."""
     return "checkbox" if isinstance(field.field.widget, forms.CheckboxSelectMultiple) else "radio"
+
+
+# Checkbox lists longer than this get "Select all", "Select none" and a filter box
+# (static/interlocal/js/checklist.js, switched on by `data-il-checklist` on the fieldset).
+CHECKLIST_MIN = 10
+
+
+@register.filter
+def uswds_checklist(field: BoundField) -> bool:
+    """Whether a field is a long checkbox list (more than CHECKLIST_MIN options)."""
+    return (
+        isinstance(field.field.widget, forms.CheckboxSelectMultiple) and len(field.subwidgets) > CHECKLIST_MIN
+    )
 
 
 @register.simple_tag

@@ -50,6 +50,8 @@ from interlocal.procurement.actions.opening import (
     do_open_bids,
     do_score_bid,
     due_for_opening,
+    opening_blocker,
+    ready_to_open,
     retabulate,
     suggested_winners,
 )
@@ -153,6 +155,8 @@ __all__ = [
     "do_verify_vendor_email",
     "do_withdraw_bid",
     "due_for_opening",
+    "opening_blocker",
+    "ready_to_open",
     "max_document_bytes",
     "publication_problems",
     "read_bid_document",

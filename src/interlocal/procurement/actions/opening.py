@@ -6,7 +6,7 @@ import datetime as dt
 import json
 from collections import defaultdict
 from decimal import Decimal, InvalidOperation
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -37,6 +37,8 @@ __all__ = [
     "do_open_bids",
     "do_score_bid",
     "due_for_opening",
+    "opening_blocker",
+    "ready_to_open",
     "retabulate",
     "suggested_winners",
 ]
@@ -95,25 +97,9 @@ def _open(solicitation: Solicitation, user: User, witness: User) -> Solicitation
             _g("These bids cannot be opened: the solicitation is %(status)s.")
             % {"status": locked.get_status_display()},
         )
-    if now < locked.opening_at:
-        raise _Late(
-            "too_early",
-            _g("Bids open at %(at)s (server time); it is now %(now)s.")
-            % {"at": _local(locked.opening_at), "now": _local(now)},
-        )
-    if locked.questions_deadline is not None and now < locked.questions_deadline:
-        raise _Late(
-            "questions_open",
-            _g("Questions are open until %(at)s (server time); the bids open after that.")
-            % {"at": _local(locked.questions_deadline)},
-        )
-    notice = locked.addenda.filter(notice_until__gt=now).order_by("-notice_until").first()
-    if notice is not None and notice.notice_until is not None:
-        raise _Late(
-            "addendum_notice",
-            _g("The notice of addendum %(n)s runs until %(at)s (server time); the bids open after that.")
-            % {"n": notice.number, "at": _local(notice.notice_until)},
-        )
+    blocker = opening_blocker(locked, now)
+    if blocker is not None:
+        raise blocker
     locked.status = Solicitation.Status.OPENED
     locked.updated_at = now
     locked.opened_by, locked.opening_witness = user, witness
@@ -160,6 +146,51 @@ def _open(solicitation: Solicitation, user: User, witness: User) -> Solicitation
         consortium_id=locked.consortium_id,
     )
     return locked
+
+
+def opening_blocker(solicitation: Solicitation, now: dt.datetime) -> _Late | None:
+    """Why a published (or closed) solicitation's bids may not open at `now`, or None.
+
+    The rule `do_open_bids` enforces (opening time reached, question period over, no addendum
+    notice running), also used by the inbox's "bids ready to open". Reads `addenda.all()`, so a
+    caller with many solicitations prefetches them.
+    """
+    if now < solicitation.opening_at:
+        return _Late(
+            "too_early",
+            _g("Bids open at %(at)s (server time); it is now %(now)s.")
+            % {"at": _local(solicitation.opening_at), "now": _local(now)},
+        )
+    if solicitation.questions_deadline is not None and now < solicitation.questions_deadline:
+        return _Late(
+            "questions_open",
+            _g("Questions are open until %(at)s (server time); the bids open after that.")
+            % {"at": _local(solicitation.questions_deadline)},
+        )
+    running = [a for a in solicitation.addenda.all() if a.notice_until is not None and a.notice_until > now]
+    if running:
+        notice = max(running, key=lambda a: a.notice_until)  # type: ignore[arg-type,return-value]
+        return _Late(
+            "addendum_notice",
+            _g("The notice of addendum %(n)s runs until %(at)s (server time); the bids open after that.")
+            % {"n": notice.number, "at": _local(notice.notice_until)},  # type: ignore[arg-type]
+        )
+    return None
+
+
+def ready_to_open(user: Any, now: dt.datetime | None = None) -> list[Solicitation]:
+    """Sealed solicitations `user` may open now (the council of their consortium, see
+    `do_open_bids`): opening time reached and nothing blocking it."""
+    moment = now or _now()
+    candidates = (
+        Solicitation.objects.writable_by(user)
+        .filter(
+            status__in=[Solicitation.Status.PUBLISHED, Solicitation.Status.CLOSED], opening_at__lte=moment
+        )
+        .prefetch_related("addenda")  # opening_blocker reads every addendum's notice
+        .order_by("opening_at", "pk")
+    )
+    return [s for s in candidates if is_council(user, s.consortium_id) and opening_blocker(s, moment) is None]
 
 
 def _local(moment: dt.datetime) -> str:

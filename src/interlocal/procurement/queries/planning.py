@@ -41,6 +41,8 @@ if TYPE_CHECKING:
     from interlocal.tenancy.models import Member
 
 __all__ = [
+    "questions_to_answer",
+    "rounds_closing_for",
     "ItemDemand",
     "addendum_notice_days",
     "demand_by_item",
@@ -375,3 +377,34 @@ def witness_candidates(consortium_id: int, *, excluding: Any) -> QuerySet[Any]:
         .order_by("full_name", "email")
     )
     return people if excluding is None else people.exclude(pk=excluding.pk)
+
+
+def rounds_closing_for(user: Any, now: Any, within: Any) -> QuerySet[DemandRoundMember]:
+    """Open rounds closing within `within` in which a member `user` enters demand for (its
+    admins and staff: `writable_by`) takes part and has entered nothing yet; soonest cut-off first."""
+    entered = DemandEntry.objects.filter(item__round=OuterRef("round_id"), member=OuterRef("member_id"))
+    return (
+        DemandRoundMember.objects.writable_by(user)
+        .filter(
+            Q(invited=True) | Q(joined=True),
+            round__status=DemandRound.Status.OPEN,
+            round__cut_off_at__gt=now,
+            round__cut_off_at__lte=now + within,
+        )
+        .exclude(Exists(entered))
+        .select_related("round", "member")  # the inbox names the round and the member
+        .order_by("round__cut_off_at", "pk")
+    )
+
+
+def questions_to_answer(user: Any) -> QuerySet[Solicitation]:
+    """Published solicitations whose council `user` is (`writable_by`) with vendors' questions not
+    yet answered, with `waiting` (how many) and `first_asked`; the oldest question first."""
+    from django.db.models import Min
+
+    return (
+        Solicitation.objects.writable_by(user)
+        .filter(status=Solicitation.Status.PUBLISHED, questions__answered_at__isnull=True)
+        .annotate(waiting=Count("questions"), first_asked=Min("questions__asked_at"))
+        .order_by("first_asked", "pk")
+    )
