@@ -42,6 +42,7 @@ from interlocal.assessment.views.common import (
     require_council,
 )
 from interlocal.core.tables import ChoiceFilter, Column, Table
+from interlocal.lib.timezones import zoneinfo
 from interlocal.tenancy.models import Consortium, Member
 
 __all__ = [
@@ -155,6 +156,7 @@ def campaign_create(request: HttpRequest) -> HttpResponse:
         versions=versions,
         members=members,
         initial=initial,
+        time_zone=consortium.time_zone,
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -237,7 +239,8 @@ def campaign_edit(request: HttpRequest, pk: int) -> HttpResponse:
     deny_vendors(request)
     campaign = get_campaign_for_user(request.user, pk)
     require_council(request, campaign.consortium_id)
-    local = timezone.localtime(campaign.deadline)
+    zone = campaign.consortium.time_zone  # the deadline is entered on the consortium's clocks
+    local = timezone.localtime(campaign.deadline, zoneinfo(zone))
     initial = {
         "name": campaign.name,
         "description": campaign.description,
@@ -247,7 +250,9 @@ def campaign_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "priority_threshold": campaign.priority_threshold,
         "readiness_threshold": campaign.readiness_threshold,
     }
-    form = CampaignEditForm(request.POST if request.method == "POST" else None, initial=initial)
+    form = CampaignEditForm(
+        request.POST if request.method == "POST" else None, initial=initial, time_zone=zone
+    )
     if request.method == "POST" and form.is_valid():
         changes = form.changes()
         if campaign.status == Campaign.Status.CLOSED:

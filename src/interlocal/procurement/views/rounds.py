@@ -119,7 +119,7 @@ def round_create(request: HttpRequest) -> HttpResponse:
     consortium = _current_consortium(request)
     if not _council(request):
         raise PermissionDenied(_g("Only the consortium's staff open demand rounds."))
-    form = f.RoundForm(request.POST or None, initial={"currency": "USD"})
+    form = f.RoundForm(request.POST or None, initial={"currency": "USD"}, time_zone=consortium.time_zone)
     if request.method == "POST" and form.is_valid():
         try:
             round_ = actions.do_create_round(consortium, acting_user=_user(request), **form.cleaned_data)  # type: ignore[arg-type]
@@ -137,7 +137,7 @@ def round_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """Council: change a round's details."""
     round_ = get_round_for_user(request.user, pk)
     _require_change(request, round_)
-    form = f.RoundForm(request.POST or None, instance=round_)
+    form = f.RoundForm(request.POST or None, instance=round_, time_zone=round_.consortium.time_zone)
     if request.method == "POST" and form.is_valid():
         changes = {name: form.cleaned_data[name] for name in form.changed_data}
         try:
