@@ -49,6 +49,8 @@ from interlocal.assessment.xlsx import (
     open_workbook,
     read_answers,
 )
+from interlocal.core.links import absolute_url
+from interlocal.core.moments import legal_text
 
 if TYPE_CHECKING:
     from interlocal.accounts.models import User
@@ -249,11 +251,7 @@ def _check_open_for_upload(response: Response) -> list[Problem]:
             )
         ]
     if response.status == Response.Status.SUBMITTED:
-        when = (
-            timezone.localtime(response.submitted_at).strftime("%Y-%m-%d %H:%M")
-            if response.submitted_at
-            else ""
-        )
+        when = legal_text(response.submitted_at, campaign.consortium) if response.submitted_at else ""
         return [
             Problem(
                 _(
@@ -267,7 +265,7 @@ def _check_open_for_upload(response: Response) -> list[Problem]:
         return [
             Problem(
                 _("The deadline (%(deadline)s) has passed; ask the consortium staff to reopen your answers.")
-                % {"deadline": timezone.localtime(campaign.deadline).strftime("%Y-%m-%d %H:%M")}
+                % {"deadline": legal_text(campaign.deadline, campaign.consortium)}
             )
         ]
     return []
@@ -448,4 +446,4 @@ def _store(
 def upload_url_for(response: Response) -> str:
     """The absolute address of the response's upload page, printed on the workbook's cover."""
     path = reverse("assessment:workbook_upload", kwargs={"pk": response.pk})
-    return f"{getattr(settings, 'SITE_URL', '').rstrip('/')}{path}"
+    return absolute_url(path)

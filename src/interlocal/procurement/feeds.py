@@ -12,6 +12,7 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy as _
 
+from interlocal.core.moments import legal_text
 from interlocal.procurement.models import Solicitation
 from interlocal.procurement.queries import public_solicitations
 
@@ -39,7 +40,7 @@ class OpenSolicitationsFeed(Feed):
         return f"{item.reference_number} — {item.title}"
 
     def item_description(self, item: Solicitation) -> str:
-        deadline = timezone.localtime(item.submission_deadline).strftime("%Y-%m-%d %H:%M %Z")
+        deadline = legal_text(item.submission_deadline, item.consortium)
         return _g("%(method)s issued by %(buyer)s. Submissions until %(deadline)s.") % {
             "method": item.get_method_display(),
             "buyer": item.consortium.name,

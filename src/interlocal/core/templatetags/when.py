@@ -25,23 +25,12 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from interlocal.core.moments import legal_text, zone_of
 from interlocal.lib.timezones import countdown_parts, format_moment, is_valid_zone, zoneinfo
 
 register = template.Library()
 
-__all__ = ["countdown", "countdown_text", "deadline", "legal_time", "zone_of"]
-
-
-def zone_of(owner: Any) -> str:
-    """The zone name of `owner`: a consortium (its time_zone), a zone name, or anything with a
-    `consortium` (a solicitation, a round, a campaign); the installation's zone otherwise."""
-    if isinstance(owner, str):
-        name = owner
-    else:
-        name = getattr(owner, "time_zone", None) or getattr(
-            getattr(owner, "consortium", None), "time_zone", ""
-        )
-    return name if name and is_valid_zone(name) else str(timezone.get_default_timezone_name())
+__all__ = ["countdown", "countdown_text", "deadline", "legal_time"]
 
 
 def _viewer_zone(context: template.Context) -> str | None:
@@ -59,9 +48,7 @@ def _iso(moment: dt.datetime) -> str:
 def legal_time(value: dt.datetime | None, owner: Any) -> str:
     """A legal deadline as plain text in its consortium's zone:
     "Tue 15 Dec 2026, 5:00 PM MST (America/Edmonton)"; "—" when there is none."""
-    if not value:
-        return "—"
-    return format_moment(value, zone_of(owner), with_zone_name=True)
+    return legal_text(value, owner)
 
 
 @register.simple_tag(takes_context=True)

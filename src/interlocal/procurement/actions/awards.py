@@ -9,13 +9,14 @@ from decimal import Decimal
 from functools import partial
 from typing import TYPE_CHECKING
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _g
 
 from interlocal import audit
+from interlocal.core.links import absolute_url
 from interlocal.procurement.models import (
     Award,
     AwardLine,
@@ -219,7 +220,7 @@ def _notify_award(solicitation: Solicitation, winners: set[int]) -> None:
             "solicitation": str(solicitation),
             "vendor": vu.vendor.name,
             "won": won,
-            "site_url": settings.SITE_URL,
+            "url": absolute_url(reverse("procurement:public_solicitation", args=[solicitation.pk])),
         }
         email = vu.user.email
         transaction.on_commit(

@@ -10,10 +10,10 @@ from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _g
 
 from interlocal import audit
+from interlocal.core.moments import legal_text
 from interlocal.procurement import crypto
 from interlocal.procurement.models import (
     Bid,
@@ -98,21 +98,21 @@ def _open(solicitation: Solicitation, user: User, witness: User) -> Solicitation
     if now < locked.opening_at:
         raise _Late(
             "too_early",
-            _g("Bids open at %(at)s (server time); it is now %(now)s.")
-            % {"at": _local(locked.opening_at), "now": _local(now)},
+            _g("Bids open at %(at)s; it is now %(now)s.")
+            % {"at": _local(locked.opening_at, locked), "now": _local(now, locked)},
         )
     if locked.questions_deadline is not None and now < locked.questions_deadline:
         raise _Late(
             "questions_open",
-            _g("Questions are open until %(at)s (server time); the bids open after that.")
-            % {"at": _local(locked.questions_deadline)},
+            _g("Questions are open until %(at)s; the bids open after that.")
+            % {"at": _local(locked.questions_deadline, locked)},
         )
     notice = locked.addenda.filter(notice_until__gt=now).order_by("-notice_until").first()
     if notice is not None and notice.notice_until is not None:
         raise _Late(
             "addendum_notice",
-            _g("The notice of addendum %(n)s runs until %(at)s (server time); the bids open after that.")
-            % {"n": notice.number, "at": _local(notice.notice_until)},
+            _g("The notice of addendum %(n)s runs until %(at)s; the bids open after that.")
+            % {"n": notice.number, "at": _local(notice.notice_until, locked)},
         )
     locked.status = Solicitation.Status.OPENED
     locked.updated_at = now
@@ -162,8 +162,8 @@ def _open(solicitation: Solicitation, user: User, witness: User) -> Solicitation
     return locked
 
 
-def _local(moment: dt.datetime) -> str:
-    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M:%S %Z")
+def _local(moment: dt.datetime, sol: Solicitation) -> str:
+    return legal_text(moment, sol.consortium)
 
 
 def due_for_opening(now: dt.datetime | None = None) -> list[Solicitation]:

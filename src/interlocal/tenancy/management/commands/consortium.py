@@ -125,10 +125,10 @@ class Command(BaseCommand):
         )
 
     def do_invite(self, options: dict[str, Any]) -> None:
-        from django.conf import settings
         from django.urls import reverse
 
         from interlocal.accounts.actions import do_invite_by_operator
+        from interlocal.core.links import absolute_url
 
         consortium = self._consortium(options["consortium"])
         member = None
@@ -142,7 +142,7 @@ class Command(BaseCommand):
             )
         except ValidationError as exc:
             raise CommandError(_errors(exc)) from None
-        link = settings.SITE_URL + reverse("accounts:accept_invitation", args=[raw])
+        link = absolute_url(reverse("accounts:accept_invitation", args=[raw]))
         self.stdout.write(
             self.style.SUCCESS(
                 f"Invited {invitation.email} as {invitation.get_role_display()} of {consortium.name}."

@@ -9,6 +9,18 @@ from django.apps import apps
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
+from interlocal.core.links import site_url_for_addrport
+
+
+def set_demo_site_url(addrport: str) -> None:
+    """Unless INTERLOCAL_SITE_URL was given, links in e-mails point to the address served here."""
+    import os
+
+    from django.conf import settings
+
+    if not os.environ.get("INTERLOCAL_SITE_URL"):
+        settings.SITE_URL = site_url_for_addrport(addrport)
+
 
 def demo_loaders() -> list[Any]:
     """Each Interlocal app's `demo` module, in ORDER (the platform first)."""
@@ -37,6 +49,7 @@ class Command(BaseCommand):
         parser.add_argument("--no-migrate", action="store_true", help="Assume the database is migrated.")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        set_demo_site_url(options["addrport"])  # e-mail links point where the demo is served
         if not options["no_migrate"]:
             self.stdout.write("Applying database migrations…")
             call_command("migrate", interactive=False, verbosity=0)
