@@ -255,7 +255,7 @@ def _check_open_for_upload(response: Response) -> list[Problem]:
         return [
             Problem(
                 _(
-                    "%(member)s's answers were already submitted (%(when)s); ask the consortium staff to "
+                    "%(member)s's answers were already submitted on %(when)s; ask the consortium staff to "
                     "reopen them before uploading changes."
                 )
                 % {"member": response.member.name, "when": when}
@@ -264,7 +264,7 @@ def _check_open_for_upload(response: Response) -> list[Problem]:
     if campaign.is_past_deadline and response.reopened_at is None:
         return [
             Problem(
-                _("The deadline (%(deadline)s) has passed; ask the consortium staff to reopen your answers.")
+                _("The deadline, %(deadline)s, has passed; ask the consortium staff to reopen your answers.")
                 % {"deadline": legal_text(campaign.deadline, campaign.consortium)}
             )
         ]

@@ -8,10 +8,11 @@ import datetime as dt
 from typing import Any
 
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from interlocal.lib.timezones import format_moment, is_valid_zone
 
-__all__ = ["legal_text", "zone_of"]
+__all__ = ["legal_text", "short_text", "zone_of"]
 
 
 def zone_of(owner: Any) -> str:
@@ -31,3 +32,11 @@ def legal_text(moment: dt.datetime | None, owner: Any) -> str:
     if not moment:
         return "—"
     return format_moment(moment, zone_of(owner), with_zone_name=True)
+
+
+def short_text(moment: dt.datetime | None) -> str:
+    """A moment in a table cell, in the request's zone with its abbreviation: "2026-12-15 5:00 PM
+    MST" (lists show one consortium's rows, whose zone the request activated); "" for none."""
+    if not moment:
+        return ""
+    return date_format(timezone.localtime(moment), "SHORT_DATETIME_FORMAT")

@@ -223,7 +223,7 @@ def _check_answerable(response: Response, *, late_ok: bool = False) -> None:
         )
     if campaign.is_past_deadline and response.reopened_at is None and not late_ok:
         raise ValidationError(
-            _("The deadline (%(deadline)s) has passed; ask the consortium staff to reopen your response.")
+            _("The deadline, %(deadline)s, has passed; ask the consortium staff to reopen your response.")
             % {"deadline": legal_text(campaign.deadline, campaign.consortium)}
         )
 

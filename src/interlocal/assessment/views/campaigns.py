@@ -41,6 +41,7 @@ from interlocal.assessment.views.common import (
     extra_templates,
     require_council,
 )
+from interlocal.core.moments import short_text
 from interlocal.core.tables import ChoiceFilter, Column, Table
 from interlocal.lib.timezones import zoneinfo
 from interlocal.tenancy.models import Consortium, Member
@@ -78,7 +79,7 @@ class CampaignTable(Table):
         Column(
             "deadline",
             _("Deadline"),
-            accessor=lambda c: timezone.localtime(c.deadline).strftime("%Y-%m-%d %H:%M"),
+            accessor=lambda c: short_text(c.deadline),
             sort="deadline",
         ),
         Column(
@@ -368,9 +369,7 @@ class ProgressTable(Table):
             Column(
                 "submitted",
                 _("Submitted"),
-                accessor=lambda r: (
-                    timezone.localtime(r.submitted_at).strftime("%Y-%m-%d %H:%M") if r.submitted_at else ""
-                ),
+                accessor=lambda r: short_text(r.submitted_at),
                 sort="submitted_at",
             ),
             Column("visibility", _("Visibility"), accessor=_visibility_short, sort="visibility"),

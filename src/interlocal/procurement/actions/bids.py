@@ -327,7 +327,7 @@ def _check_open(solicitation: Solicitation) -> None:
     if _now() >= solicitation.submission_deadline:
         raise _Late(
             "deadline_passed",
-            _g("The submission deadline (%(deadline)s) has passed; bids can no longer change.")
+            _g("The submission deadline, %(deadline)s, has passed; bids can no longer change.")
             % {"deadline": legal_text(solicitation.submission_deadline, solicitation.consortium)},
         )
 

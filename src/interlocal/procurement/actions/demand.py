@@ -300,7 +300,7 @@ def entries_refused(round_: DemandRound) -> str | None:
     if round_.status == DemandRound.Status.CLOSED:
         return _("This round is closed; demand can no longer be entered or changed.")
     if _now() >= round_.cut_off_at:
-        return _("The cut-off (%(when)s) has passed; demand can no longer be entered or changed.") % {
+        return _("The cut-off, %(when)s, has passed; demand can no longer be entered or changed.") % {
             "when": legal_text(round_.cut_off_at, round_.consortium)
         }
     return None

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from interlocal.core.moments import short_text
 from interlocal.core.tables import ChoiceFilter, Column, Table
 from interlocal.procurement import actions
 from interlocal.procurement import forms as f
@@ -81,7 +82,7 @@ class RoundTable(Table):
         Column(
             "cut_off_at",
             _("Cut-off"),
-            accessor=lambda r: timezone.localtime(r.cut_off_at).strftime("%Y-%m-%d %H:%M"),
+            accessor=lambda r: short_text(r.cut_off_at),
             sort="cut_off_at",
         ),
         Column("items", _("Items"), accessor="n_items", sort="n_items", numeric=True),

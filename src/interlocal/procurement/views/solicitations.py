@@ -12,11 +12,11 @@ from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from interlocal.core.moments import short_text
 from interlocal.core.tables import ChoiceFilter, Column, Table
 from interlocal.procurement import actions
 from interlocal.procurement import forms as f
@@ -68,7 +68,7 @@ def _sol_url(s: Solicitation) -> str:
 
 
 def _local(value: Any) -> str:
-    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
+    return short_text(value)
 
 
 class SolicitationTable(Table):
