@@ -12,7 +12,7 @@ from django.utils.formats import date_format
 
 from interlocal.lib.timezones import format_moment, is_valid_zone
 
-__all__ = ["legal_text", "short_text", "zone_of"]
+__all__ = ["legal_cell", "legal_text", "short_text", "zone_of"]
 
 
 def zone_of(owner: Any) -> str:
@@ -40,3 +40,11 @@ def short_text(moment: dt.datetime | None) -> str:
     if not moment:
         return ""
     return date_format(timezone.localtime(moment), "SHORT_DATETIME_FORMAT")
+
+
+def legal_cell(moment: dt.datetime | None, owner: Any) -> str:
+    """A legal deadline in a table whose rows belong to several consortia (the public list, a
+    vendor's): in its own consortium's zone, with the abbreviation; "" for none."""
+    if not moment:
+        return ""
+    return format_moment(moment, zone_of(owner))

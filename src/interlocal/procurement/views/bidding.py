@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from interlocal.core.moments import legal_cell
 from interlocal.core.tables import ChoiceFilter, Column, Table
 from interlocal.lib.spreadsheets import CsvWriter
 from interlocal.procurement.actions import (
@@ -194,11 +195,16 @@ class VendorBidTable(Table):
             "solicitation", _("Solicitation"), accessor="solicitation", sort="solicitation__reference_number"
         ),
         Column("status", _("Status"), accessor="get_status_display", sort="status"),
-        Column("submitted_at", _("Submitted (server time)"), sort="submitted_at"),
+        Column(
+            "submitted_at",
+            _("Submitted"),
+            accessor=lambda b: legal_cell(b.submitted_at, b.solicitation.consortium),
+            sort="submitted_at",
+        ),
         Column(
             "deadline",
             _("Deadline"),
-            accessor="solicitation.submission_deadline",
+            accessor=lambda b: legal_cell(b.solicitation.submission_deadline, b.solicitation.consortium),
             sort="solicitation__submission_deadline",
         ),
         Column("total", _("Total (after opening)"), accessor="total", numeric=True),
@@ -215,8 +221,8 @@ class VendorBidTable(Table):
 @login_required
 def vendor_bids(request: HttpRequest) -> HttpResponse:
     """The bids of the vendor companies the person acts for."""
-    # Each row shows its solicitation and deadline.
-    bids = Bid.objects.for_vendor_user(request.user).select_related("solicitation")
+    # Each row shows its solicitation and deadline, in the zone of the solicitation's consortium.
+    bids = Bid.objects.for_vendor_user(request.user).select_related("solicitation__consortium")
     return VendorBidTable(request, bids).response("procurement/bidding/vendor_bids.html")
 
 
