@@ -232,3 +232,12 @@ def test_every_link_in_every_email_is_absolute_on_the_site(
             assert not stray, f"{message.subject!r}: relative link(s) {stray}"
             assert ".." not in text.replace("...", ""), f"{message.subject!r}: a doubled period"
     assert links, f"{template}: no link at all"
+
+
+def test_only_core_links_reads_the_site_url():
+    readers = sorted(
+        str(p.relative_to(SRC))
+        for p in SRC.rglob("*.py")
+        if re.search(r"(?<![A-Z_])SITE_URL", p.read_text(encoding="utf-8")) and p.name != "settings.py"
+    )
+    assert readers == ["core/links.py"], "build absolute links with interlocal.core.links.absolute_url"

@@ -113,7 +113,7 @@ def test_the_demo_links_to_the_address_it_serves_on(addrport, expected):
 
 
 def test_the_demo_command_sets_the_site_url_unless_one_is_configured(settings, monkeypatch):
-    from interlocal.tenancy.management.commands.demo import set_demo_site_url
+    from interlocal.core.links import set_demo_site_url
 
     monkeypatch.delenv("INTERLOCAL_SITE_URL", raising=False)
     set_demo_site_url("127.0.0.1:8123")

@@ -146,3 +146,31 @@ def test_addendum_notice_counts_working_days_on_the_consortiums_calendar(world: 
     assert addendum_notice_end(world.prairies.pk, friday_night, "UTC") == dt.datetime(
         2026, 12, 18, 5, 0, tzinfo=dt.UTC
     )
+
+
+def test_a_person_chooses_their_own_zone_on_their_account_page(world: Any, client_for: Any) -> None:
+    bob = client_for("bob")
+    page = bob.get(reverse("accounts:profile")).content.decode()
+    assert 'name="time_zone"' in page and "The consortium" in page
+    response = bob.post(
+        reverse("accounts:profile"),
+        {"full_name": "Bob Avon", "job_title": "", "phone": "", "time_zone": "Asia/Tokyo"},
+    )
+    assert response.status_code == 302
+    world.bob.refresh_from_db()
+    assert world.bob.time_zone == "Asia/Tokyo"
+    event = AuditEvent.objects.filter(action="accounts.profile.updated").latest("seq")
+    assert event.after["time_zone"] == "Asia/Tokyo"
+    refused = bob.post(
+        reverse("accounts:profile"),
+        {"full_name": "Bob Avon", "job_title": "", "phone": "", "time_zone": "Nowhere"},
+    )
+    assert refused.status_code == 200 and "Select a valid choice" in refused.content.decode()
+    world.bob.refresh_from_db()
+    assert world.bob.time_zone == "Asia/Tokyo"
+    # Empty again: only the consortium's zone is shown.
+    bob.post(
+        reverse("accounts:profile"), {"full_name": "Bob Avon", "job_title": "", "phone": "", "time_zone": ""}
+    )
+    world.bob.refresh_from_db()
+    assert world.bob.time_zone == ""

@@ -7,10 +7,12 @@ worker has no request; a request may arrive through a proxy on another host and 
 
 from __future__ import annotations
 
+import os
+
 from django.conf import settings
 from django.urls import reverse
 
-__all__ = ["absolute_url", "absolute_reverse", "site_url", "site_url_for_addrport"]
+__all__ = ["absolute_reverse", "absolute_url", "set_demo_site_url", "site_url", "site_url_for_addrport"]
 
 
 def site_url() -> str:
@@ -42,3 +44,10 @@ def site_url_for_addrport(addrport: str) -> str:
     if ":" in host:
         host = f"[{host}]"
     return f"http://{host}:{port}"
+
+
+def set_demo_site_url(addrport: str) -> None:
+    """`interlocal demo`: unless INTERLOCAL_SITE_URL was given, links in e-mails point to the
+    address the demo serves on (the development server runs in the same process)."""
+    if not os.environ.get("INTERLOCAL_SITE_URL"):
+        settings.SITE_URL = site_url_for_addrport(addrport)

@@ -21,9 +21,8 @@ def zone_of(owner: Any) -> str:
     if isinstance(owner, str):
         name = owner
     else:
-        name = getattr(owner, "time_zone", None) or getattr(
-            getattr(owner, "consortium", None), "time_zone", ""
-        )
+        consortium = getattr(owner, "consortium", None)
+        name = str(getattr(owner, "time_zone", None) or getattr(consortium, "time_zone", "") or "")
     return name if name and is_valid_zone(name) else str(timezone.get_default_timezone_name())
 
 

@@ -415,7 +415,7 @@ def _store_bid(
 def _mail_receipt(bid: Bid, user: User) -> None:
     from interlocal.core.mail import queue_templated_mail
 
-    context = {
+    context: dict[str, object] = {
         "receipt": bid.receipt,
         "solicitation": str(bid.solicitation),
         "submitted_at": legal_text(bid.submitted_at, bid.solicitation.consortium),

@@ -9,17 +9,7 @@ from django.apps import apps
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
-from interlocal.core.links import site_url_for_addrport
-
-
-def set_demo_site_url(addrport: str) -> None:
-    """Unless INTERLOCAL_SITE_URL was given, links in e-mails point to the address served here."""
-    import os
-
-    from django.conf import settings
-
-    if not os.environ.get("INTERLOCAL_SITE_URL"):
-        settings.SITE_URL = site_url_for_addrport(addrport)
+from interlocal.core.links import set_demo_site_url
 
 
 def demo_loaders() -> list[Any]:
