@@ -60,7 +60,11 @@ def build_world() -> World:
         name="Capitol Region IT Service Sharing", slug="capitol-region", region="CT", country="US"
     )
     prairies = Consortium.objects.create(
-        name="MISA Prairies Regional Collaboration", slug="misa-prairies", region="AB", country="CA"
+        name="MISA Prairies Regional Collaboration",
+        slug="misa-prairies",
+        region="AB",
+        country="CA",
+        time_zone="America/Edmonton",
     )
     avon = Member.objects.create(name="Avon", slug="avon-ct", population=18900, region="CT")
     bolton = Member.objects.create(name="Bolton", slug="bolton-ct", population=4900, region="CT")

@@ -15,7 +15,17 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
-from interlocal.lib.env import EnvError, env_bool, env_int, env_keys, env_list, env_secret, env_str
+from interlocal.lib.env import (
+    EnvError,
+    env_bool,
+    env_int,
+    env_keys,
+    env_list,
+    env_secret,
+    env_site_url,
+    env_str,
+)
+from interlocal.lib.timezones import is_valid_zone
 
 BASE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BASE_DIR.parent.parent
@@ -39,7 +49,11 @@ ALLOWED_HOSTS = env_list(
     "INTERLOCAL_ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "testserver"]
 )
 CSRF_TRUSTED_ORIGINS = env_list("INTERLOCAL_CSRF_TRUSTED_ORIGINS")
-SITE_URL = env_str("INTERLOCAL_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The public address every link in an e-mail (and every absolute link elsewhere) starts with; only
+# core.links.absolute_url reads it. `interlocal demo` sets it from the address it serves on.
+SITE_URL = env_site_url("INTERLOCAL_SITE_URL", "" if PRODUCTION else "http://127.0.0.1:8000")
+if PRODUCTION and not SITE_URL:
+    raise EnvError("INTERLOCAL_SITE_URL is required in production, e.g. https://interlocal.example.org")
 SITE_ID = 1
 
 INSTALLED_APPS = [
@@ -87,6 +101,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "interlocal.tenancy.middleware.TenantContextMiddleware",
+    "interlocal.core.middleware.TimeZoneMiddleware",
     "interlocal.accounts.middleware.RequireMfaMiddleware",
     "interlocal.audit.middleware.DeniedAccessMiddleware",
 ]
@@ -243,11 +258,17 @@ PASSWORD_HASHERS = SITE_PASSWORD_HASHERS
 # --- Internationalization ----------------------------------------------------------------------
 LANGUAGE_CODE = "en-us"
 LANGUAGES = [("en", _("English"))]
+# The zone of new consortia and of pages about no consortium; each consortium has its own
+# (Consortium.time_zone), which its deadlines are entered and shown in.
 TIME_ZONE = env_str("INTERLOCAL_TIME_ZONE", "America/New_York")
+if not is_valid_zone(TIME_ZONE):
+    raise EnvError(f"INTERLOCAL_TIME_ZONE={TIME_ZONE!r} is not an IANA time zone such as America/New_York")
 USE_I18N = True
 USE_TZ = True
 # The site's own wording of libraries' strings (allauth's Title Case headings in sentence case).
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# One way of writing dates and times across the site ("Tue 15 Dec 2026, 5:00 PM EST"): core/formats.
+FORMAT_MODULE_PATH = ["interlocal.core.formats"]
 
 # --- Static and uploaded files -----------------------------------------------------------------
 STATIC_URL = "/static/"

@@ -116,7 +116,8 @@ def test_tokens_lists_only_my_own_and_never_secrets(world, api_for):
 def test_consortia_are_those_i_belong_to(world, api_for):
     body = api_for("vince").get(f"{API}/consortia").json()
     assert [c["slug"] for c in body["items"]] == ["capitol-region"]
-    assert api_for("pat").get(f"{API}/consortia/{world.prairies.pk}").json()["name"].startswith("MISA")
+    prairies = api_for("pat").get(f"{API}/consortia/{world.prairies.pk}").json()
+    assert prairies["name"].startswith("MISA") and prairies["time_zone"] == "America/Edmonton"
     assert_error(api_for("pat").get(f"{API}/consortia/{world.capitol.pk}"), 404)
     assert_error(api_for("pat").get(f"{API}/consortia/999999"), 404)
 

@@ -95,6 +95,7 @@ def test_deploy_check_passes_under_production_settings(tmp_path):
             INTERLOCAL_ENV="production",
             INTERLOCAL_SECRET_KEY=secrets.token_urlsafe(60),
             INTERLOCAL_ALLOWED_HOSTS="interlocal.example.org",
+            INTERLOCAL_SITE_URL="https://interlocal.example.org",
             INTERLOCAL_VAR_DIR=str(tmp_path),
             INTERLOCAL_BID_KEY=base64.b64encode(secrets.token_bytes(32)).decode(),
             INTERLOCAL_AUDIT_KEY=base64.b64encode(secrets.token_bytes(32)).decode(),
@@ -107,6 +108,24 @@ def test_deploy_check_passes_under_production_settings(tmp_path):
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
+
+
+def test_production_refuses_to_start_without_a_site_url(tmp_path):
+    result = subprocess.run(  # noqa: S603 - our own CLI with fixed arguments
+        [str(CLI), "check"],
+        env=_env(
+            INTERLOCAL_ENV="production",
+            INTERLOCAL_SECRET_KEY=secrets.token_urlsafe(60),
+            INTERLOCAL_VAR_DIR=str(tmp_path),
+        ),
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert "INTERLOCAL_SITE_URL is required in production" in result.stderr
 
 
 def test_production_refuses_to_start_without_a_secret_key(tmp_path):

@@ -6,7 +6,8 @@ Who may reach what (tenancy.queries):
 - a member's profile edit: that member's admins and the consortium's council (admin, staff);
 - people and roles: the council sees everyone; a member's admins, staff and observers see their
   member's people; everybody (but vendors) sees the council's contacts;
-- revoking a role: consortium admins, and member admins for their own member's roles.
+- revoking a role: consortium admins, and member admins for their own member's roles;
+- the consortium's settings (its time zone): its consortium admins.
 """
 
 from __future__ import annotations
@@ -73,6 +74,15 @@ def capitol_context(world: Any) -> Target:
 
 ROUTES = [
     Route("tenancy:consortium", SCOPED_LIST, allowed=CAPITOL_NON_VENDOR, build=capitol_description),
+    Route(
+        "tenancy:consortium_settings",
+        SCOPED,
+        allowed=frozenset({"alice", "pat"}),  # each consortium's admins their own (the one acted for)
+        build=capitol_context,
+        methods=("GET", "POST"),
+        payload={"time_zone": "Pacific/Honolulu"},
+        note="the consortium acted for; staff, members and observers get 403, vendors too",
+    ),
     Route("tenancy:members", SCOPED_LIST, allowed=CAPITOL_NON_VENDOR, build=new_capitol_member),
     Route("tenancy:member_detail", SCOPED, allowed=CAPITOL_NON_VENDOR, build=avon),
     Route(

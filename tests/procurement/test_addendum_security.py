@@ -168,7 +168,7 @@ def test_a_change_of_dates_is_mailed_to_bidders_and_followers(
     recipients = sorted(address for m in mail.outbox for address in m.to)
     assert recipients == sorted([world.vince.email, wendy.email])  # vince bid without following
     body = mail.outbox[0].body
-    assert "submission deadline" in body.lower() and "2027-03-15" in body
+    assert "submission deadline" in body.lower() and "15 Mar 2027" in body and "(America/New_York)" in body
     assert "opening" in body.lower()
 
 

@@ -25,10 +25,20 @@ def run(*args: str) -> str:
     return out.getvalue()
 
 
+def test_create_takes_the_zone_of_the_province_or_the_one_given():
+    assert "time zone America/Edmonton" in run("create", "Foothills", "--region", "AB", "--country", "CA")
+    given = run("create", "Lakeland", "--region", "AB", "--country", "CA", "--time-zone", "America/Regina")
+    assert "time zone America/Regina" in given
+    with pytest.raises(CommandError, match="not a time zone"):
+        run("create", "Nowhere COG", "--time-zone", "Mars/Olympus")
+    assert not Consortium.objects.filter(name="Nowhere COG").exists()
+
+
 def test_operator_bootstraps_a_consortium_and_its_first_admin_accepts(
     tmp_path, django_capture_on_commit_callbacks
 ):
-    assert "Created Valley COG (slug valley-cog)" in run("create", "Valley COG", "--region", "CT")
+    created = run("create", "Valley COG", "--region", "CT")
+    assert "Created Valley COG (slug valley-cog, time zone America/New_York)" in created
     towns = tmp_path / "towns.csv"
     towns.write_text(CSV, encoding="utf-8")
     assert "2 member(s) added" in run("add-members", "valley-cog", str(towns))

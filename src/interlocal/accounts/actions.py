@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from interlocal import audit
 from interlocal.accounts.models import ApiToken, Invitation, User, UserSession, hash_token, invitation_expiry
 from interlocal.accounts.queries import invitable_roles, manageable_people
+from interlocal.core.links import absolute_url
 from interlocal.tenancy.actions import _check_role_shape, do_grant_role
 from interlocal.tenancy.models import Membership
 
@@ -61,7 +62,7 @@ def _send_invitation(invitation: Invitation, raw_token: str) -> None:
 
     context = {
         "invitation": invitation,
-        "url": settings.SITE_URL + reverse("accounts:accept_invitation", args=[raw_token]),
+        "url": absolute_url(reverse("accounts:accept_invitation", args=[raw_token])),
         "inviter": invitation.invited_by.display_name if invitation.invited_by else "",
         "consortium": invitation.consortium.name,
         "member": invitation.member.name if invitation.member else "",
@@ -326,8 +327,8 @@ def do_enable_user(person: User, *, acting_user: User) -> User:
 
 @transaction.atomic
 def do_update_profile(user: User, *, acting_user: User, **changes: Any) -> User:
-    """Change a person's own name, job title or phone."""
-    allowed = {"full_name", "job_title", "phone"}
+    """Change a person's own name, job title, phone or time zone."""
+    allowed = {"full_name", "job_title", "phone", "time_zone"}
     if acting_user.pk != user.pk:
         raise PermissionDenied(_("You may only change your own profile."))
     unknown = set(changes) - allowed

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import quote
 
 from allauth.account import app_settings as account_settings
 from allauth.account.adapter import DefaultAccountAdapter
@@ -13,6 +14,7 @@ from allauth.core import context as allauth_context
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from django.contrib.auth.models import AbstractBaseUser
 from django.http import HttpRequest
+from django.urls import reverse
 
 from interlocal.accounts import throttle
 
@@ -84,10 +86,29 @@ class AccountAdapter(DefaultAccountAdapter):
         # allauth would prefix the Sites framework's name ("example.com" unless someone edits it).
         return f"[Interlocal] {subject}"
 
+    # allauth builds its links from the host of the request; ours come from INTERLOCAL_SITE_URL
+    # (core.links), like every other link the site sends.
+    def get_reset_password_from_key_url(self, key: str) -> str:
+        from interlocal.core.links import absolute_url
+
+        path = reverse("account_reset_password_from_key", kwargs={"uidb36": "UID", "key": "KEY"})
+        return absolute_url(path.replace("UID-KEY", quote(key)))
+
+    def get_email_confirmation_url(self, request: HttpRequest, emailconfirmation: Any) -> str:
+        from interlocal.core.links import absolute_url
+
+        return absolute_url(reverse("account_confirm_email", args=[emailconfirmation.key]))
+
     def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
         # Password-reset and other account mail goes through the task queue like all e-mail.
+        from interlocal.core.links import absolute_url
         from interlocal.core.mail import render_and_queue
 
+        # There is no sign-up (people are invited): the "unknown account" mail points to sign-in.
+        context = {**context, "login_url": absolute_url(reverse("account_login"))}
+        context.pop("signup_url", None)
+        if template_prefix == "account/email/account_already_exists":  # built from the request's host
+            context["password_reset_url"] = absolute_url(reverse("account_reset_password"))
         msg = self.render_mail(template_prefix, email, context)
         render_and_queue(msg)
 

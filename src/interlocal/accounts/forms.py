@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from interlocal.accounts.actions import do_revoke_credentials
 from interlocal.accounts.models import User
+from interlocal.lib.timezones import zone_choices
 from interlocal.tenancy.models import Member
 from interlocal.tenancy.roles import CONSORTIUM_ROLES, MEMBER_ROLES, Role
 
@@ -84,11 +85,18 @@ class AcceptInvitationForm(forms.Form):
 
 
 class ProfileForm(forms.ModelForm):
-    """A person's own name, job title and phone."""
+    """A person's own name, job title, phone and time zone."""
+
+    time_zone = forms.ChoiceField(
+        label=_("Your time zone"),
+        required=False,
+        choices=lambda: [("", _("The consortium's (no second time)")), *zone_choices()],
+        help_text=User._meta.get_field("time_zone").help_text,
+    )
 
     class Meta:
         model = User
-        fields = ["full_name", "job_title", "phone"]
+        fields = ["full_name", "job_title", "phone", "time_zone"]
         widgets = {
             "full_name": forms.TextInput(attrs={"autocomplete": "name"}),
             "job_title": forms.TextInput(attrs={"autocomplete": "organization-title"}),

@@ -13,6 +13,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from interlocal.tenancy.models import validate_time_zone
 from interlocal.tenancy.roles import INVITABLE_ROLES, Role
 from interlocal.tenancy.scoping import ScopedQuerySet, Tenancy
 
@@ -49,6 +50,16 @@ class User(AbstractUser):
     full_name = models.CharField(_("full name"), max_length=200, blank=True)
     job_title = models.CharField(_("job title"), max_length=200, blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
+    time_zone = models.CharField(
+        _("your time zone"),
+        max_length=64,
+        blank=True,
+        validators=[validate_time_zone],
+        help_text=_(
+            "Deadlines are shown in the consortium's zone; choose yours to see your own time beside "
+            "them. Leave empty to see only the consortium's."
+        ),
+    )
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: ClassVar[list[str]] = []

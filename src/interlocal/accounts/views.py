@@ -67,7 +67,9 @@ def profile(request: HttpRequest) -> HttpResponse:
     form = ProfileForm(request.POST or None, instance=copy.copy(user))
     if request.method == "POST" and form.is_valid():
         actions.do_update_profile(
-            user, acting_user=user, **{f: form.cleaned_data[f] for f in ("full_name", "job_title", "phone")}
+            user,
+            acting_user=user,
+            **{f: form.cleaned_data[f] for f in ("full_name", "job_title", "phone", "time_zone")},
         )
         messages.success(request, _("Your profile was saved."))
         return redirect("accounts:profile")

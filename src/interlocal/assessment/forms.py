@@ -11,10 +11,10 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from interlocal.assessment.models import Question, Response, Section, TemplateVersion
+from interlocal.core.fields import aware_in
 from interlocal.taxonomy.models import ServiceArea
 from interlocal.tenancy.models import Consortium, Member
 
@@ -198,7 +198,6 @@ class CampaignCreateForm(forms.Form):
         label=_("Deadline (time)"),
         initial=dt.time(17, 0),
         widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
-        help_text=_("In the site's time zone."),
     )
     reminder_days = forms.CharField(
         label=_("Reminders (days before the deadline)"),
@@ -211,8 +210,10 @@ class CampaignCreateForm(forms.Form):
         label=_("Launch now (otherwise save as a draft)"), required=False, initial=True
     )
 
-    def __init__(self, *args: Any, versions: Any, members: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, versions: Any, members: Any, time_zone: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.time_zone = time_zone  # the consortium's: the deadline is a time on its clocks
+        self.fields["deadline_time"].help_text = _("In %(zone)s time.") % {"zone": time_zone}
         version_field = self.fields["template_version"]
         version_field.queryset = versions  # type: ignore[attr-defined]
         version_field.label_from_instance = lambda v: f"{v.template.name} — v{v.number}"  # type: ignore[attr-defined]
@@ -225,7 +226,7 @@ class CampaignCreateForm(forms.Form):
         data = super().clean() or {}
         day, time = data.get("deadline_date"), data.get("deadline_time")
         if day and time:
-            data["deadline"] = timezone.make_aware(dt.datetime.combine(day, time))
+            data["deadline"] = aware_in(day, time, self.time_zone)
         return data
 
 
@@ -264,11 +265,16 @@ class CampaignEditForm(forms.Form):
     def clean_reminder_days(self) -> list[int]:
         return parse_reminder_days(self.cleaned_data.get("reminder_days") or "")
 
+    def __init__(self, *args: Any, time_zone: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.time_zone = time_zone  # the consortium's: the deadline is a time on its clocks
+        self.fields["deadline_time"].help_text = _("In %(zone)s time.") % {"zone": time_zone}
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         day, time = data.get("deadline_date"), data.get("deadline_time")
         if day and time:
-            data["deadline"] = timezone.make_aware(dt.datetime.combine(day, time))
+            data["deadline"] = aware_in(day, time, self.time_zone)
         return data
 
     def changes(self) -> dict[str, Any]:

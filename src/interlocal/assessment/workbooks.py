@@ -49,6 +49,8 @@ from interlocal.assessment.xlsx import (
     open_workbook,
     read_answers,
 )
+from interlocal.core.links import absolute_url
+from interlocal.core.moments import legal_text
 
 if TYPE_CHECKING:
     from interlocal.accounts.models import User
@@ -249,15 +251,11 @@ def _check_open_for_upload(response: Response) -> list[Problem]:
             )
         ]
     if response.status == Response.Status.SUBMITTED:
-        when = (
-            timezone.localtime(response.submitted_at).strftime("%Y-%m-%d %H:%M")
-            if response.submitted_at
-            else ""
-        )
+        when = legal_text(response.submitted_at, campaign.consortium) if response.submitted_at else ""
         return [
             Problem(
                 _(
-                    "%(member)s's answers were already submitted (%(when)s); ask the consortium staff to "
+                    "%(member)s's answers were already submitted on %(when)s; ask the consortium staff to "
                     "reopen them before uploading changes."
                 )
                 % {"member": response.member.name, "when": when}
@@ -266,8 +264,8 @@ def _check_open_for_upload(response: Response) -> list[Problem]:
     if campaign.is_past_deadline and response.reopened_at is None:
         return [
             Problem(
-                _("The deadline (%(deadline)s) has passed; ask the consortium staff to reopen your answers.")
-                % {"deadline": timezone.localtime(campaign.deadline).strftime("%Y-%m-%d %H:%M")}
+                _("The deadline, %(deadline)s, has passed; ask the consortium staff to reopen your answers.")
+                % {"deadline": legal_text(campaign.deadline, campaign.consortium)}
             )
         ]
     return []
@@ -448,4 +446,4 @@ def _store(
 def upload_url_for(response: Response) -> str:
     """The absolute address of the response's upload page, printed on the workbook's cover."""
     path = reverse("assessment:workbook_upload", kwargs={"pk": response.pk})
-    return f"{getattr(settings, 'SITE_URL', '').rstrip('/')}{path}"
+    return absolute_url(path)

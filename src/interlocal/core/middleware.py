@@ -39,3 +39,32 @@ class RequestIdLogFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         record.request_id = current_request_id.get()
         return True
+
+
+class TimeZoneMiddleware:
+    """Activates the zone moments are shown in for this request: the person's own (their
+    profile), else that of the consortium they act for, else the installation's. Legal deadlines
+    do not depend on it: they are written in their consortium's zone (core/templatetags/when.py)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from django.utils import timezone
+
+        from interlocal.lib.timezones import is_valid_zone, zoneinfo
+
+        user = getattr(request, "user", None)
+        signed_in = user is not None and user.is_authenticated
+        name = getattr(user, "time_zone", "") if signed_in else ""
+        if signed_in and not name and not request.path.startswith("/api/"):  # the API writes UTC
+            consortium = getattr(getattr(request, "tenant", None), "consortium", None)
+            name = getattr(consortium, "time_zone", "") if consortium is not None else ""
+        if name and is_valid_zone(name):
+            timezone.activate(zoneinfo(name))
+        else:
+            timezone.deactivate()
+        try:
+            return self.get_response(request)
+        finally:
+            timezone.deactivate()

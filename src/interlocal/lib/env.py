@@ -11,8 +11,18 @@ import binascii
 import os
 from collections.abc import Mapping
 from pathlib import Path
+from urllib.parse import urlsplit
 
-__all__ = ["EnvError", "env_bool", "env_int", "env_keys", "env_list", "env_secret", "env_str"]
+__all__ = [
+    "EnvError",
+    "env_bool",
+    "env_int",
+    "env_keys",
+    "env_list",
+    "env_secret",
+    "env_site_url",
+    "env_str",
+]
 
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
@@ -106,3 +116,21 @@ def env_keys(name: str, *, length: int = 32, environ: Mapping[str, str] | None =
             raise EnvError(f"{name}: key {position} decodes to {len(key)} bytes, not {length}")
         keys.append(key)
     return keys
+
+
+def env_site_url(name: str, default: str = "", *, environ: Mapping[str, str] | None = None) -> str:
+    """A site's public address, `scheme://host[:port][/prefix]` without a trailing slash ("" when
+    unset and no default): the base of every absolute link the site sends out."""
+    value = env_str(name, default, environ=environ).strip()
+    if not value:
+        return ""
+    parts = urlsplit(value)
+    if parts.scheme not in {"http", "https"} or not parts.hostname:
+        raise EnvError(f"{name}={value!r} is not an http(s) address such as https://interlocal.example.org")
+    if parts.query or parts.fragment or parts.username or parts.password:
+        raise EnvError(f"{name}={value!r}: give only scheme, host, port and path (no query, #, user)")
+    try:
+        parts.port  # noqa: B018 - raises on a port that is not a number
+    except ValueError:
+        raise EnvError(f"{name}={value!r} has an invalid port") from None
+    return f"{parts.scheme}://{parts.netloc}{parts.path}".rstrip("/")

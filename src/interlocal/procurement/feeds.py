@@ -18,6 +18,7 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy as _
 
+from interlocal.core.moments import legal_text
 from interlocal.procurement.models import Solicitation
 from interlocal.procurement.queries import AwardNotice, award_notices, public_solicitations
 
@@ -72,7 +73,7 @@ class OpenSolicitationsFeed(Feed):
                 }
                 + f" {notice.summary()}"
             )
-        deadline = timezone.localtime(item.submission_deadline).strftime("%Y-%m-%d %H:%M %Z")
+        deadline = legal_text(item.submission_deadline, item.consortium)
         return _g("%(method)s issued by %(buyer)s. Submissions until %(deadline)s.") % {
             "method": item.get_method_display(),
             "buyer": item.consortium.name,

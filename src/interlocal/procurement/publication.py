@@ -20,11 +20,11 @@ from decimal import Decimal
 from operator import attrgetter
 from typing import Any
 
-from django.conf import settings
 from django.db.models import Min, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
+from interlocal.core.links import absolute_url
 from interlocal.procurement.models import (
     Addendum,
     AwardLine,
@@ -93,7 +93,7 @@ _ROUND = ("id", "consortium_id", "title", "description", "category", "opened_at"
 def package_header(*, publisher: str | None = None, uri: str | None = None) -> dict[str, Any]:
     """Package metadata: this installation as publisher, the time of publication."""
     return {
-        "uri": uri or f"{settings.SITE_URL}{reverse('api:ocds_release_package')}",
+        "uri": uri or absolute_url(reverse("api:ocds_release_package")),
         "published": timezone.now(),
         "publisher": publisher or "Interlocal",
     }
@@ -364,7 +364,7 @@ class _Builder:
             DocumentIn(
                 id=f"doc-{doc.id}",
                 title=doc.title,
-                url=settings.SITE_URL + reverse("procurement:public_document", args=[s.id, doc.id]),
+                url=absolute_url(reverse("procurement:public_document", args=[s.id, doc.id])),
                 date=max(doc.created_at, published),
             )
             for doc in self.related.documents.get(s.id, ())

@@ -10,8 +10,10 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from interlocal import audit
+from interlocal.lib.timezones import zone_for_region
 from interlocal.tenancy.models import Consortium, ConsortiumMember, Member, Membership
 from interlocal.tenancy.roles import CONSORTIUM_ROLES, MEMBER_ROLES, Role
+from interlocal.tenancy.scoping import is_consortium_admin
 
 if TYPE_CHECKING:
     from interlocal.accounts.models import User
@@ -21,6 +23,7 @@ __all__ = [
     "do_create_consortium",
     "do_grant_role",
     "do_revoke_role",
+    "do_update_consortium_settings",
     "do_update_member",
     "unique_slug",
 ]
@@ -38,7 +41,13 @@ def unique_slug(model: type[Consortium] | type[Member], name: str, *, max_length
 
 @transaction.atomic
 def do_create_consortium(*, name: str, acting_user: User | None, **fields: Any) -> Consortium:
-    """Create a consortium (an operator's action: from the CLI or the demo)."""
+    """Create a consortium (an operator's action: from the CLI or the demo). Without a time zone it
+    gets the usual zone of its state or province, else the installation's."""
+    if not fields.get("time_zone"):
+        fields.pop("time_zone", None)
+        zone = zone_for_region(fields.get("country", "US"), fields.get("region", ""))
+        if zone:
+            fields["time_zone"] = zone
     consortium = Consortium(
         name=name, slug=fields.pop("slug", None) or unique_slug(Consortium, name), **fields
     )
@@ -46,6 +55,27 @@ def do_create_consortium(*, name: str, acting_user: User | None, **fields: Any) 
     consortium.save()
     audit.record(acting_user, "tenancy.consortium.created", consortium, after=audit.snapshot(consortium))
     return consortium
+
+
+@transaction.atomic
+def do_update_consortium_settings(consortium: Consortium, *, acting_user: User, time_zone: str) -> Consortium:
+    """A consortium admin changes the consortium's settings (its time zone)."""
+    if not is_consortium_admin(acting_user, consortium.pk):
+        raise PermissionDenied(_("Only the consortium's admins may change its settings."))
+    locked = Consortium.objects.select_for_update().get(pk=consortium.pk)
+    before = audit.snapshot(locked, ["time_zone"])
+    locked.time_zone = time_zone
+    locked.full_clean(validate_unique=False)
+    locked.save(update_fields=["time_zone"])
+    audit.record(
+        acting_user,
+        "tenancy.consortium.settings_updated",
+        locked,
+        consortium_id=locked.pk,
+        before=before,
+        after=audit.snapshot(locked, ["time_zone"]),
+    )
+    return locked
 
 
 @transaction.atomic

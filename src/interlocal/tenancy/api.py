@@ -61,6 +61,11 @@ class ConsortiumOut(Schema):
     country: str = Field(..., description="ISO 3166-1 alpha-2 country code.", examples=["US"])
     description: str = Field(..., description="What the consortium does.", examples=[""])
     website: str = Field(..., description="The consortium's website.", examples=["https://crcog.example"])
+    time_zone: str = Field(
+        ...,
+        description="The IANA time zone of the consortium's legal deadlines; every time in the API is UTC.",
+        examples=["America/Edmonton"],
+    )
     created_at: dt.datetime = Field(..., description="When it was created (UTC).")
 
 

@@ -48,6 +48,7 @@ CONSORTIA: list[dict[str, Any]] = [
         "kind": Consortium.Kind.COUNCIL_OF_GOVERNMENTS,
         "region": "CT",
         "country": "US",
+        "time_zone": "America/New_York",
         "description": "The Capitol Region Council of Governments' IT Service Sharing project: "
         "30 Connecticut towns sharing back-office systems since 2008.",
     },
@@ -58,6 +59,7 @@ CONSORTIA: list[dict[str, Any]] = [
         "kind": Consortium.Kind.COOPERATIVE,
         "region": "AB",
         "country": "CA",
+        "time_zone": "America/Edmonton",
         "description": "The MISA Prairies Shared Technology Service Delivery – Regional Collaboration "
         "Initiative: 27 Alberta municipalities (2015).",
     },

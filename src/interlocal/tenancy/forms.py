@@ -5,9 +5,23 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from interlocal.lib.timezones import zone_choices
 from interlocal.tenancy.models import Member
 
-__all__ = ["MemberProfileForm", "SwitchContextForm"]
+__all__ = ["ConsortiumSettingsForm", "MemberProfileForm", "SwitchContextForm"]
+
+
+class ConsortiumSettingsForm(forms.Form):
+    """A consortium's settings, as its admins keep them: the zone of its legal deadlines."""
+
+    time_zone = forms.ChoiceField(
+        label=_("Time zone"),
+        choices=zone_choices,
+        help_text=_(
+            "Deadlines of solicitations, demand rounds and campaigns are entered and shown in this "
+            "zone, e.g. America/Edmonton for Alberta. Dates already set keep their moment in time."
+        ),
+    )
 
 
 class MemberProfileForm(forms.ModelForm):

@@ -3,14 +3,31 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from interlocal.lib.timezones import is_valid_zone
 from interlocal.tenancy.querysets import ConsortiumQuerySet, MemberQuerySet, MembershipQuerySet
 from interlocal.tenancy.roles import Role
 from interlocal.tenancy.scoping import Tenancy
+
+
+def default_time_zone() -> str:
+    """A new consortium's zone: the installation's (INTERLOCAL_TIME_ZONE)."""
+    return str(settings.TIME_ZONE)
+
+
+def validate_time_zone(value: str) -> None:
+    """An IANA zone name the system knows, e.g. America/Edmonton."""
+    if not is_valid_zone(value):
+        raise ValidationError(
+            _("%(value)s is not a time zone; use an IANA name such as America/Edmonton."),
+            code="invalid_time_zone",
+            params={"value": value},
+        )
 
 
 class Consortium(models.Model):
@@ -32,6 +49,13 @@ class Consortium(models.Model):
     country = models.CharField(_("country"), max_length=2, default="US", help_text=_("ISO 3166-1 alpha-2"))
     description = models.TextField(_("description"), blank=True)
     website = models.URLField(_("website"), blank=True)
+    time_zone = models.CharField(
+        _("time zone"),
+        max_length=64,
+        default=default_time_zone,
+        validators=[validate_time_zone],
+        help_text=_("The zone of the consortium's legal deadlines (an IANA name, e.g. America/Edmonton)."),
+    )
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(default=timezone.now)
 

@@ -71,6 +71,7 @@ __all__ = [
     "get_for_user",
     "grants_for",
     "holds_any_role",
+    "is_consortium_admin",
     "is_council",
 ]
 
@@ -185,6 +186,13 @@ def is_council(user: User | AnonymousUser | None, consortium_id: int | None) -> 
     if consortium_id is None:
         return False
     return consortium_id in grants_for(user).consortia_wide(CONSORTIUM_WRITE_ROLES)
+
+
+def is_consortium_admin(user: User | AnonymousUser | None, consortium_id: int | None) -> bool:
+    """Whether `user` is an admin of the consortium (who changes its settings and people)."""
+    if consortium_id is None:
+        return False
+    return consortium_id in grants_for(user).consortia_wide(frozenset({Role.CONSORTIUM_ADMIN}))
 
 
 def acts_for_member(

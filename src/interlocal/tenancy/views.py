@@ -23,15 +23,17 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from interlocal.accounts.queries import manageable_people
 from interlocal.core.tables import ChoiceFilter, Column, Table
-from interlocal.tenancy.actions import do_revoke_role, do_update_member
+from interlocal.tenancy.actions import do_revoke_role, do_update_consortium_settings, do_update_member
 from interlocal.tenancy.context import SESSION_CONSORTIUM, SESSION_MEMBER
-from interlocal.tenancy.forms import MemberProfileForm, SwitchContextForm
+from interlocal.tenancy.forms import ConsortiumSettingsForm, MemberProfileForm, SwitchContextForm
 from interlocal.tenancy.models import Consortium, Member, Membership
 from interlocal.tenancy.queries import get_consortium_for_user, get_member_for_user, get_membership_for_user
 from interlocal.tenancy.roles import CONSORTIUM_WRITE_ROLES, Role
+from interlocal.tenancy.scoping import is_consortium_admin
 
 __all__ = [
     "consortium_overview",
+    "consortium_settings",
     "member_detail",
     "member_edit",
     "member_list",
@@ -109,8 +111,36 @@ def consortium_overview(request: HttpRequest) -> HttpResponse:
                 {"label": kind_labels.get(row["kind"], row["kind"]), "count": row["n"]} for row in by_kind
             ],
             "council": council,
+            "can_change_settings": is_consortium_admin(request.user, consortium.pk),
         },
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def consortium_settings(request: HttpRequest) -> HttpResponse:
+    """The consortium's settings (its time zone): its admins change them, others get 403."""
+    _deny_vendors(request)
+    consortium = _current_consortium(request)
+    if not is_consortium_admin(request.user, consortium.pk):
+        raise PermissionDenied(_g("Only the consortium's admins may change its settings."))
+    form = ConsortiumSettingsForm(request.POST or None, initial={"time_zone": consortium.time_zone})
+    if request.method == "POST" and form.is_valid():
+        if form.cleaned_data["time_zone"] == consortium.time_zone:
+            messages.info(request, _g("Nothing changed."))
+            return redirect("tenancy:consortium")
+        try:
+            do_update_consortium_settings(
+                consortium,
+                acting_user=request.user,  # type: ignore[arg-type]
+                time_zone=form.cleaned_data["time_zone"],
+            )
+        except ValidationError as exc:
+            form.add_error("time_zone", exc)
+        else:
+            messages.success(request, _g("The consortium's settings were saved."))
+            return redirect("tenancy:consortium")
+    return render(request, "tenancy/consortium_settings.html", {"consortium": consortium, "form": form})
 
 
 # --- Members ------------------------------------------------------------------------------------

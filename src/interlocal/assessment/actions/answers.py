@@ -20,6 +20,7 @@ from interlocal.assessment.models import (
     Question,
     Response,
 )
+from interlocal.core.moments import legal_text
 
 if TYPE_CHECKING:
     from interlocal.accounts.models import User
@@ -215,15 +216,15 @@ def _check_answerable(response: Response, *, late_ok: bool = False) -> None:
                 "These answers were submitted on %(when)s; ask the consortium staff to reopen them to change anything."
             )
             % {
-                "when": timezone.localtime(response.submitted_at).strftime("%Y-%m-%d %H:%M")
+                "when": legal_text(response.submitted_at, campaign.consortium)
                 if response.submitted_at
                 else "?"
             }
         )
     if campaign.is_past_deadline and response.reopened_at is None and not late_ok:
         raise ValidationError(
-            _("The deadline (%(deadline)s) has passed; ask the consortium staff to reopen your response.")
-            % {"deadline": timezone.localtime(campaign.deadline).strftime("%Y-%m-%d %H:%M")}
+            _("The deadline, %(deadline)s, has passed; ask the consortium staff to reopen your response.")
+            % {"deadline": legal_text(campaign.deadline, campaign.consortium)}
         )
 
 

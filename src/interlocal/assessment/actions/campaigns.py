@@ -18,6 +18,7 @@ from interlocal.assessment.models import (
     Response,
     TemplateVersion,
 )
+from interlocal.core.links import absolute_url
 from interlocal.tenancy.models import Consortium, Member, Membership
 from interlocal.tenancy.roles import MEMBER_WRITE_ROLES
 
@@ -55,10 +56,8 @@ def response_people_emails(member_ids: Iterable[int], consortium_id: int) -> dic
 
 
 def _answer_url(response: Response) -> str:
-    from django.conf import settings
-
-    base = str(getattr(settings, "INTERLOCAL_BASE_URL", "") or "").rstrip("/")
-    return base + reverse("assessment:response", args=[response.pk])
+    """The absolute address of the response's answering page, for the e-mails."""
+    return absolute_url(reverse("assessment:response", args=[response.pk]))
 
 
 def _check_campaign_fields(

@@ -42,7 +42,9 @@ from interlocal.assessment.views.common import (
     extra_templates,
     require_council,
 )
+from interlocal.core.moments import short_text
 from interlocal.core.tables import ChoiceFilter, Column, Table
+from interlocal.lib.timezones import zoneinfo
 from interlocal.tenancy.models import Consortium, Member
 
 __all__ = [
@@ -78,7 +80,7 @@ class CampaignTable(Table):
         Column(
             "deadline",
             _("Deadline"),
-            accessor=lambda c: timezone.localtime(c.deadline).strftime("%Y-%m-%d %H:%M"),
+            accessor=lambda c: short_text(c.deadline),
             sort="deadline",
         ),
         Column(
@@ -156,6 +158,7 @@ def campaign_create(request: HttpRequest) -> HttpResponse:
         versions=versions,
         members=members,
         initial=initial,
+        time_zone=consortium.time_zone,
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -239,7 +242,8 @@ def campaign_edit(request: HttpRequest, pk: int) -> HttpResponse:
     deny_vendors(request)
     campaign = get_campaign_for_user(request.user, pk)
     require_council(request, campaign.consortium_id)
-    local = timezone.localtime(campaign.deadline)
+    zone = campaign.consortium.time_zone  # the deadline is entered on the consortium's clocks
+    local = timezone.localtime(campaign.deadline, zoneinfo(zone))
     initial = {
         "name": campaign.name,
         "description": campaign.description,
@@ -249,7 +253,9 @@ def campaign_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "priority_threshold": campaign.priority_threshold,
         "readiness_threshold": campaign.readiness_threshold,
     }
-    form = CampaignEditForm(request.POST if request.method == "POST" else None, initial=initial)
+    form = CampaignEditForm(
+        request.POST if request.method == "POST" else None, initial=initial, time_zone=zone
+    )
     if request.method == "POST" and form.is_valid():
         changes = form.changes()
         if campaign.status == Campaign.Status.CLOSED:
@@ -365,9 +371,7 @@ class ProgressTable(Table):
             Column(
                 "submitted",
                 _("Submitted"),
-                accessor=lambda r: (
-                    timezone.localtime(r.submitted_at).strftime("%Y-%m-%d %H:%M") if r.submitted_at else ""
-                ),
+                accessor=lambda r: short_text(r.submitted_at),
                 sort="submitted_at",
             ),
             Column("visibility", _("Visibility"), accessor=_visibility_short, sort="visibility"),

@@ -9,7 +9,6 @@ from decimal import Decimal
 from functools import partial
 from typing import TYPE_CHECKING
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
@@ -17,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _g
 
 from interlocal import audit
+from interlocal.core.links import absolute_url
 from interlocal.procurement.models import (
     Award,
     AwardLine,
@@ -33,7 +33,6 @@ if TYPE_CHECKING:
     from interlocal.accounts.models import User
     from interlocal.tenancy.models import Member
 from interlocal.procurement.actions.bids import _now
-from interlocal.procurement.actions.common import _site
 from interlocal.procurement.actions.opening import _require_opened, suggested_winners
 
 __all__ = ["do_award"]
@@ -221,10 +220,10 @@ def _notify_award(solicitation: Solicitation, winners: set[int]) -> None:
             "solicitation": str(solicitation),
             "vendor": vu.vendor.name,
             "won": won,
-            "site_url": settings.SITE_URL,
+            "site_url": absolute_url("/"),
             # Winners go to their contracts in the vendor area; everyone to the public notice.
-            "contracts_url": _site(reverse("procurement:vendor_contracts")),
-            "notice_url": _site(
+            "contracts_url": absolute_url(reverse("procurement:vendor_contracts")),
+            "notice_url": absolute_url(
                 reverse("procurement:public_solicitation", args=[solicitation.pk]) + "#award"
             ),
         }

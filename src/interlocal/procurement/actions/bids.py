@@ -15,10 +15,13 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.template.defaultfilters import filesizeformat
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _g
 
 from interlocal import audit
+from interlocal.core.links import absolute_url
+from interlocal.core.moments import legal_text
 from interlocal.procurement import crypto
 from interlocal.procurement.models import (
     Bid,
@@ -373,12 +376,8 @@ def _check_open(solicitation: Solicitation) -> None:
     if _now() >= solicitation.submission_deadline:
         raise _Late(
             "deadline_passed",
-            _g("The submission deadline (%(deadline)s, server time) has passed; bids can no longer change.")
-            % {
-                "deadline": timezone.localtime(solicitation.submission_deadline).strftime(
-                    "%Y-%m-%d %H:%M:%S %Z"
-                )
-            },
+            _g("The submission deadline, %(deadline)s, has passed; bids can no longer change.")
+            % {"deadline": legal_text(solicitation.submission_deadline, solicitation.consortium)},
         )
 
 
@@ -465,11 +464,11 @@ def _store_bid(
 def _mail_receipt(bid: Bid, user: User) -> None:
     from interlocal.core.mail import queue_templated_mail
 
-    context = {
+    context: dict[str, object] = {
         "receipt": bid.receipt,
         "solicitation": str(bid.solicitation),
-        "submitted_at": bid.submitted_at,
-        "site_url": settings.SITE_URL,
+        "submitted_at": legal_text(bid.submitted_at, bid.solicitation.consortium),
+        "url": absolute_url(reverse("procurement:bid_detail", args=[bid.pk])),
     }
     transaction.on_commit(
         lambda: queue_templated_mail([user.email], "procurement/bidding/email/receipt", context)

@@ -7,13 +7,13 @@ import datetime as dt
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from interlocal.core.links import absolute_url
 from interlocal.core.mail import queue_templated_mail
 from interlocal.procurement.models import (
     DemandRound,
@@ -44,7 +44,7 @@ REMINDER_BEFORE = dt.timedelta(hours=48)
 
 
 def _site(path: str) -> str:
-    return f"{settings.SITE_URL}{path}"
+    return absolute_url(path)
 
 
 def _now() -> dt.datetime:

@@ -10,11 +10,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from interlocal import audit
 from interlocal.core.mail import queue_templated_mail
+from interlocal.core.moments import legal_text
 from interlocal.procurement.models import (
     DemandEntry,
     DemandItem,
@@ -300,8 +300,8 @@ def entries_refused(round_: DemandRound) -> str | None:
     if round_.status == DemandRound.Status.CLOSED:
         return _("This round is closed; demand can no longer be entered or changed.")
     if _now() >= round_.cut_off_at:
-        return _("The cut-off (%(when)s) has passed; demand can no longer be entered or changed.") % {
-            "when": timezone.localtime(round_.cut_off_at).strftime("%Y-%m-%d %H:%M %Z")
+        return _("The cut-off, %(when)s, has passed; demand can no longer be entered or changed.") % {
+            "when": legal_text(round_.cut_off_at, round_.consortium)
         }
     return None
 

@@ -10,10 +10,10 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _g
 
 from interlocal import audit
+from interlocal.core.moments import legal_text
 from interlocal.procurement import crypto
 from interlocal.procurement.models import (
     Bid,
@@ -158,22 +158,22 @@ def opening_blocker(solicitation: Solicitation, now: dt.datetime) -> _Late | Non
     if now < solicitation.opening_at:
         return _Late(
             "too_early",
-            _g("Bids open at %(at)s (server time); it is now %(now)s.")
-            % {"at": _local(solicitation.opening_at), "now": _local(now)},
+            _g("Bids open at %(at)s; it is now %(now)s.")
+            % {"at": _local(solicitation.opening_at, solicitation), "now": _local(now, solicitation)},
         )
     if solicitation.questions_deadline is not None and now < solicitation.questions_deadline:
         return _Late(
             "questions_open",
-            _g("Questions are open until %(at)s (server time); the bids open after that.")
-            % {"at": _local(solicitation.questions_deadline)},
+            _g("Questions are open until %(at)s; the bids open after that.")
+            % {"at": _local(solicitation.questions_deadline, solicitation)},
         )
     running = [a for a in solicitation.addenda.all() if a.notice_until is not None and a.notice_until > now]
     if running:
         notice = max(running, key=lambda a: a.notice_until)  # type: ignore[arg-type,return-value]
         return _Late(
             "addendum_notice",
-            _g("The notice of addendum %(n)s runs until %(at)s (server time); the bids open after that.")
-            % {"n": notice.number, "at": _local(notice.notice_until)},  # type: ignore[arg-type]
+            _g("The notice of addendum %(n)s runs until %(at)s; the bids open after that.")
+            % {"n": notice.number, "at": _local(notice.notice_until, solicitation)},  # type: ignore[arg-type]
         )
     return None
 
@@ -187,14 +187,15 @@ def ready_to_open(user: Any, now: dt.datetime | None = None) -> list[Solicitatio
         .filter(
             status__in=[Solicitation.Status.PUBLISHED, Solicitation.Status.CLOSED], opening_at__lte=moment
         )
+        .select_related("consortium")  # the messages name the consortium's time zone
         .prefetch_related("addenda")  # opening_blocker reads every addendum's notice
         .order_by("opening_at", "pk")
     )
     return [s for s in candidates if is_council(user, s.consortium_id) and opening_blocker(s, moment) is None]
 
 
-def _local(moment: dt.datetime) -> str:
-    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M:%S %Z")
+def _local(moment: dt.datetime, sol: Solicitation) -> str:
+    return legal_text(moment, sol.consortium)
 
 
 def due_for_opening(now: dt.datetime | None = None) -> list[Solicitation]:

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from interlocal import audit
+from interlocal.lib.timezones import zoneinfo
 from interlocal.lib.workdays import add_working_days
 from interlocal.procurement.actions.common import _now, require_council
 from interlocal.procurement.models import ProcurementSettings
@@ -23,11 +24,16 @@ if TYPE_CHECKING:
 __all__ = ["addendum_notice_end", "do_update_procurement_settings"]
 
 
-def addendum_notice_end(consortium_id: int, issued_at: dt.datetime) -> dt.datetime:
+def addendum_notice_end(consortium_id: int, issued_at: dt.datetime, time_zone: str) -> dt.datetime:
     """When the notice of an addendum issued at `issued_at` ends: the consortium's working days
-    later (Monday to Friday in the installation's time zone), same time of day."""
-    local = timezone.localtime(issued_at)
-    return add_working_days(local, addendum_notice_days(consortium_id))
+    later (Monday to Friday on the consortium's calendar, `time_zone`), same time of day there.
+
+    Counted on the consortium's clocks: an addendum issued at 11 PM on a Friday in Alberta is
+    issued on Saturday morning in UTC, and its first working day is the Monday either way."""
+    local = issued_at.astimezone(zoneinfo(time_zone))
+    moved = add_working_days(local.replace(tzinfo=None), addendum_notice_days(consortium_id))
+    # Same wall-clock time on the day reached, in that day's offset (a DST change in between).
+    return timezone.make_aware(moved, zoneinfo(time_zone))
 
 
 @transaction.atomic

@@ -11,12 +11,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q, Sum
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from interlocal import audit
 from interlocal.core.mail import queue_templated_mail
+from interlocal.core.moments import legal_text
 from interlocal.procurement.models import (
     Addendum,
     AddendumAcknowledgement,
@@ -599,7 +599,7 @@ def do_issue_addendum(
             {"body" if title.strip() else "title": _("An addendum needs a title and a text.")}
         )
     now = _now()
-    notice_until = addendum_notice_end(sol.consortium_id, now)
+    notice_until = addendum_notice_end(sol.consortium_id, now, sol.consortium.time_zone)
     before = audit.snapshot(sol)
     changes = _date_changes(sol, notice_until, submission_deadline=submission_deadline, opening_at=opening_at)
     if changes:
@@ -643,7 +643,7 @@ def do_issue_addendum(
     emails = _interested_emails(sol)
     url = _site(reverse("procurement:vendor_solicitation", args=[sol.pk]))
     moved = [
-        {"label": _DATE_LABELS[name](), "before": _local(old), "after": _local(new)}
+        {"label": _DATE_LABELS[name](), "before": _local(old, sol), "after": _local(new, sol)}
         for name, (old, new) in changes.items()
     ]
     if emails:
@@ -663,8 +663,8 @@ _DATE_LABELS = {
 }
 
 
-def _local(moment: dt.datetime) -> str:
-    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M %Z")
+def _local(moment: dt.datetime, sol: Solicitation) -> str:
+    return legal_text(moment, sol.consortium)
 
 
 def _date_changes(
@@ -690,7 +690,7 @@ def _date_changes(
         if new < old:
             errors[name] = _(
                 "An addendum may move the %(label)s only later, never earlier: it is %(old)s."
-            ) % {"label": label, "old": _local(old)}
+            ) % {"label": label, "old": _local(old, sol)}
         elif new < notice_until:
             errors[name] = ngettext(
                 "The new %(label)s must give at least %(days)d working day of notice after this "
@@ -698,7 +698,7 @@ def _date_changes(
                 "The new %(label)s must give at least %(days)d working days of notice after this "
                 "addendum: %(earliest)s or later.",
                 days,
-            ) % {"label": label, "days": days, "earliest": _local(notice_until)}
+            ) % {"label": label, "days": days, "earliest": _local(notice_until, sol)}
         else:
             changes[name] = (old, new)
     if errors:

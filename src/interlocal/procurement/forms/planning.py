@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from interlocal.core.fields import ZonedDateTimeField, ZonedFormMixin
 from interlocal.procurement.models import (
     DemandItem,
     DemandRound,
@@ -42,11 +43,12 @@ DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%
 DECIMAL_ATTRS = {"inputmode": "decimal", "min": "0"}
 
 
-class RoundForm(forms.ModelForm):
-    """A demand round's title, need, cut-off, currency and who may take part."""
+class RoundForm(ZonedFormMixin, forms.ModelForm):
+    """A demand round's title, need, cut-off, currency and who may take part (times in the
+    consortium's zone: the view passes time_zone)."""
 
-    cut_off_at = forms.DateTimeField(
-        label=_("Cut-off"), widget=DATETIME, help_text=_("Local time. Members may enter demand until then.")
+    cut_off_at = ZonedDateTimeField(
+        label=_("Cut-off"), widget=DATETIME, help_text=_("Members may enter demand until then.")
     )
 
     class Meta:
@@ -111,12 +113,13 @@ class DemandEntryForm(forms.Form):
         return value
 
 
-class SolicitationForm(forms.ModelForm):
-    """A solicitation's reference, method, deadlines and award basis."""
+class SolicitationForm(ZonedFormMixin, forms.ModelForm):
+    """A solicitation's reference, method, deadlines and award basis (deadlines in the
+    consortium's zone: the view passes time_zone)."""
 
-    questions_deadline = forms.DateTimeField(label=_("Questions deadline"), widget=DATETIME, required=False)
-    submission_deadline = forms.DateTimeField(label=_("Submission deadline"), widget=DATETIME)
-    opening_at = forms.DateTimeField(
+    questions_deadline = ZonedDateTimeField(label=_("Questions deadline"), widget=DATETIME, required=False)
+    submission_deadline = ZonedDateTimeField(label=_("Submission deadline"), widget=DATETIME)
+    opening_at = ZonedDateTimeField(
         label=_("Bid opening"), widget=DATETIME, help_text=_("At or after the submission deadline.")
     )
 
@@ -184,16 +187,16 @@ class CancelForm(forms.Form):
     )
 
 
-class AddendumForm(forms.Form):
-    """An addendum: what changes, and optionally new deadlines."""
+class AddendumForm(ZonedFormMixin, forms.Form):
+    """An addendum: what changes, and optionally new deadlines (in the consortium's zone)."""
 
     title = forms.CharField(label=_("Title"), max_length=200)
     body = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 5}), max_length=20000)
     document = forms.FileField(label=_("Document"), required=False)
-    submission_deadline = forms.DateTimeField(
+    submission_deadline = ZonedDateTimeField(
         label=_("New submission deadline"), widget=DATETIME, required=False
     )
-    opening_at = forms.DateTimeField(label=_("New bid opening"), widget=DATETIME, required=False)
+    opening_at = ZonedDateTimeField(label=_("New bid opening"), widget=DATETIME, required=False)
 
 
 class ProcurementSettingsForm(forms.Form):

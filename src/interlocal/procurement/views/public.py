@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from interlocal.core.moments import legal_cell
 from interlocal.core.tables import ChoiceFilter, Column, Table
 from interlocal.procurement.models import (
     Solicitation,
@@ -22,7 +23,6 @@ from interlocal.procurement.queries import (
     suspended_vendor_of,
     vendor_of,
 )
-from interlocal.procurement.views.solicitations import _local
 
 __all__ = [
     "PublicSolicitationTable",
@@ -47,7 +47,7 @@ class PublicSolicitationTable(Table):
         Column(
             "deadline",
             _("Submission deadline"),
-            accessor=lambda s: _local(s.submission_deadline),
+            accessor=lambda s: legal_cell(s.submission_deadline, s.consortium),
             sort="submission_deadline",
         ),
     ]

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from interlocal.core.moments import short_text
 from interlocal.core.tables import ChoiceFilter, Column, Table
 from interlocal.procurement import actions
 from interlocal.procurement import forms as f
@@ -81,7 +82,7 @@ class RoundTable(Table):
         Column(
             "cut_off_at",
             _("Cut-off"),
-            accessor=lambda r: timezone.localtime(r.cut_off_at).strftime("%Y-%m-%d %H:%M"),
+            accessor=lambda r: short_text(r.cut_off_at),
             sort="cut_off_at",
         ),
         Column("items", _("Items"), accessor="n_items", sort="n_items", numeric=True),
@@ -119,7 +120,7 @@ def round_create(request: HttpRequest) -> HttpResponse:
     consortium = _current_consortium(request)
     if not _council(request):
         raise PermissionDenied(_g("Only the consortium's staff open demand rounds."))
-    form = f.RoundForm(request.POST or None, initial={"currency": "USD"})
+    form = f.RoundForm(request.POST or None, initial={"currency": "USD"}, time_zone=consortium.time_zone)
     if request.method == "POST" and form.is_valid():
         try:
             round_ = actions.do_create_round(consortium, acting_user=_user(request), **form.cleaned_data)  # type: ignore[arg-type]
@@ -137,7 +138,7 @@ def round_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """Council: change a round's details."""
     round_ = get_round_for_user(request.user, pk)
     _require_change(request, round_)
-    form = f.RoundForm(request.POST or None, instance=round_)
+    form = f.RoundForm(request.POST or None, instance=round_, time_zone=round_.consortium.time_zone)
     if request.method == "POST" and form.is_valid():
         changes = {name: form.cleaned_data[name] for name in form.changed_data}
         try:

@@ -12,11 +12,11 @@ from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from interlocal.core.moments import short_text
 from interlocal.core.tables import ChoiceFilter, Column, Table
 from interlocal.procurement import actions
 from interlocal.procurement import forms as f
@@ -68,7 +68,7 @@ def _sol_url(s: Solicitation) -> str:
 
 
 def _local(value: Any) -> str:
-    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
+    return short_text(value)
 
 
 class SolicitationTable(Table):
@@ -118,9 +118,10 @@ def solicitation_list(request: HttpRequest) -> HttpResponse:
 
 
 def _solicitation_form(
-    request: HttpRequest, initial: dict[str, Any], instance: Solicitation | None = None
+    request: HttpRequest, initial: dict[str, Any], time_zone: str, instance: Solicitation | None = None
 ) -> Any:
-    return f.SolicitationForm(request.POST or None, instance=instance, initial=initial)
+    """The deadlines are entered in the zone of the solicitation's consortium."""
+    return f.SolicitationForm(request.POST or None, instance=instance, initial=initial, time_zone=time_zone)
 
 
 @login_required
@@ -140,7 +141,7 @@ def solicitation_create(request: HttpRequest) -> HttpResponse:
     initial: dict[str, Any] = {"currency": round_.currency if round_ else "USD"}
     if round_:
         initial.update(title=round_.title, description=round_.description, category=round_.category)
-    form = _solicitation_form(request, initial)
+    form = _solicitation_form(request, initial, (round_.consortium if round_ else consortium).time_zone)
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items()}
         try:
@@ -164,7 +165,7 @@ def solicitation_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """Council: change a draft solicitation."""
     sol = get_solicitation_for_user(request.user, pk)
     _require_change(request, sol)
-    form = _solicitation_form(request, {}, instance=sol)
+    form = _solicitation_form(request, {}, sol.consortium.time_zone, instance=sol)
     if request.method == "POST" and form.is_valid():
         changes = {name: form.cleaned_data[name] for name in form.changed_data}
         try:
@@ -339,7 +340,7 @@ def solicitation_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 def addendum_create(request: HttpRequest, pk: int) -> HttpResponse:
     """Council: issue an addendum; interested vendors are e-mailed and must acknowledge it."""
     sol = _staff_solicitation(request, pk)
-    form = f.AddendumForm(request.POST or None, request.FILES or None)
+    form = f.AddendumForm(request.POST or None, request.FILES or None, time_zone=sol.consortium.time_zone)
     if request.method == "POST" and form.is_valid():
         try:
             actions.do_issue_addendum(sol, acting_user=_user(request), **form.cleaned_data)  # type: ignore[arg-type]

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy as _
 
+from interlocal.core.moments import legal_cell
 from interlocal.core.tables import ChoiceFilter, Column, Table
 from interlocal.procurement.models import Contract, vendor_ids_of
 from interlocal.procurement.queries import (
@@ -23,7 +24,6 @@ from interlocal.procurement.queries import (
     vendor_contracts,
     vendor_of,
 )
-from interlocal.procurement.views.solicitations import _local
 
 __all__ = [
     "VendorAwardTable",
@@ -70,11 +70,11 @@ class VendorBidTable(Table):
         ),
         Column("buyer", _("Issued by"), accessor="solicitation.consortium.name", sort="solicitation__consortium__name"),
         Column("outcome", _("Status"), accessor=lambda b: _OUTCOME_LABELS.get(b.outcome, b.outcome), sort="outcome"),
-        Column("submitted_at", _("Submitted (server time)"), accessor=lambda b: _local(b.submitted_at), sort="submitted_at"),
+        Column("submitted_at", _("Submitted"), accessor=lambda b: legal_cell(b.submitted_at, b.solicitation.consortium), sort="submitted_at"),
         Column(
             "deadline",
             _("Deadline"),
-            accessor=lambda b: _local(b.solicitation.submission_deadline),
+            accessor=lambda b: legal_cell(b.solicitation.submission_deadline, b.solicitation.consortium),
             sort="solicitation__submission_deadline",
         ),
         Column("total", _("Total (after opening)"), accessor=lambda b: _money(b.total), numeric=True, sort="total"),
@@ -115,7 +115,7 @@ class VendorAwardTable(Table):
         Column("unit_price", _("Unit price"), accessor=lambda a: a.unit_price.normalize(), numeric=True, sort="unit_price"),
         Column("amount", _("Amount"), accessor=lambda a: _money(a.unit_price * a.item.total_quantity), numeric=True),
         Column("currency", _("Currency"), accessor="award.solicitation.currency"),
-        Column("decided_at", _("Awarded"), accessor=lambda a: _local(a.award.decided_at), sort="award__decided_at"),
+        Column("decided_at", _("Awarded"), accessor=lambda a: legal_cell(a.award.decided_at, a.award.solicitation.consortium), sort="award__decided_at"),
         Column("receipt", _("Bid"), accessor="bid.receipt", link=lambda a: reverse("procurement:bid_detail", args=[a.bid_id])),
     ]  # fmt: skip
     search_fields = (

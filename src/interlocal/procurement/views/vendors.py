@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from interlocal.core.moments import legal_cell
 from interlocal.core.tables import ChoiceFilter, Column, Table
 from interlocal.procurement import actions
 from interlocal.procurement import forms as f
@@ -42,7 +43,6 @@ from interlocal.procurement.views.common import (
     _user,
 )
 from interlocal.procurement.views.public import PublicSolicitationTable
-from interlocal.procurement.views.solicitations import _local
 
 __all__ = [
     "RESEND_PER_CLIENT",
@@ -169,7 +169,7 @@ class VendorSolicitationTable(PublicSolicitationTable):
         Column(
             "deadline",
             _("Submission deadline"),
-            accessor=lambda s: _local(s.submission_deadline),
+            accessor=lambda s: legal_cell(s.submission_deadline, s.consortium),
             sort="submission_deadline",
         ),
         Column("following", _("Following"), accessor=lambda s: _g("Yes") if s.following else ""),

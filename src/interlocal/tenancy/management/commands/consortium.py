@@ -43,6 +43,11 @@ class Command(BaseCommand):
         )
         create.add_argument("--region", default="", help="State or province, e.g. CT or AB.")
         create.add_argument("--country", default="US", help="ISO 3166-1 alpha-2 code (default US).")
+        create.add_argument(
+            "--time-zone",
+            default="",
+            help="IANA zone of its deadlines (default: from the region, e.g. AB -> America/Edmonton).",
+        )
         create.add_argument("--description", default="")
         create.add_argument("--website", default="")
 
@@ -75,14 +80,18 @@ class Command(BaseCommand):
     def do_create(self, options: dict[str, Any]) -> None:
         if Consortium.objects.filter(name=options["name"]).exists():
             raise CommandError(f"A consortium named {options['name']!r} exists already.")
-        fields = {k: options[k] for k in ("kind", "region", "country", "description", "website")}
+        fields = {k: options[k] for k in ("kind", "region", "country", "description", "website", "time_zone")}
         if options["slug"]:
             fields["slug"] = options["slug"]
         try:
             consortium = do_create_consortium(name=options["name"], acting_user=None, **fields)
         except ValidationError as exc:
             raise CommandError(_errors(exc)) from None
-        self.stdout.write(self.style.SUCCESS(f"Created {consortium.name} (slug {consortium.slug})."))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Created {consortium.name} (slug {consortium.slug}, time zone {consortium.time_zone})."
+            )
+        )
 
     def do_add_members(self, options: dict[str, Any]) -> None:
         consortium = self._consortium(options["consortium"])
@@ -116,10 +125,10 @@ class Command(BaseCommand):
         )
 
     def do_invite(self, options: dict[str, Any]) -> None:
-        from django.conf import settings
         from django.urls import reverse
 
         from interlocal.accounts.actions import do_invite_by_operator
+        from interlocal.core.links import absolute_url
 
         consortium = self._consortium(options["consortium"])
         member = None
@@ -133,7 +142,7 @@ class Command(BaseCommand):
             )
         except ValidationError as exc:
             raise CommandError(_errors(exc)) from None
-        link = settings.SITE_URL + reverse("accounts:accept_invitation", args=[raw])
+        link = absolute_url(reverse("accounts:accept_invitation", args=[raw]))
         self.stdout.write(
             self.style.SUCCESS(
                 f"Invited {invitation.email} as {invitation.get_role_display()} of {consortium.name}."

@@ -18,6 +18,8 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser, OutputWrapper
 from django.utils import timezone
 
+from interlocal.core.links import set_demo_site_url
+
 
 def demo_loaders() -> list[Any]:
     """Each Interlocal app's `demo` module, in ORDER (the platform first)."""
@@ -78,6 +80,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        set_demo_site_url(options["addrport"])  # e-mail links point where the demo is served
         if not options["no_migrate"]:
             self.stdout.write("Applying database migrations…")
             call_command("migrate", interactive=False, verbosity=0)
