@@ -493,7 +493,7 @@ def comparison_context(request: HttpRequest, scenario: Scenario) -> dict[str, An
     table = []
     for player in analysis.players:
         shown = disclosure.shows(player.member_id)
-        cells = []
+        cells: list[dict[str, Any]] = []
         for r in computed:
             charge = charges[r.key].by_member.get(player.member_id)
             if charge is None:
