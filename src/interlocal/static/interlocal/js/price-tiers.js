@@ -14,6 +14,8 @@
       var upTo = row.querySelector("[data-tier-up-to]");
       var price = row.querySelector("[data-tier-price]");
       if (from) from.textContent = previous;
+      var removeLabel = row.querySelector("[data-tier-remove] .usa-sr-only");
+      if (removeLabel) removeLabel.textContent = removeLabel.textContent.replace(/\d+/, String(n));
       upTo.setAttribute("aria-label", upTo.getAttribute("aria-label").replace(/\d+/, String(n)));
       price.setAttribute("aria-label", price.getAttribute("aria-label").replace(/\d+/, String(n)));
       var value = upTo.value.trim();
