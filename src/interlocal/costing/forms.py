@@ -69,7 +69,7 @@ class TierTableWidget(forms.Widget):
 
     def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
         context = super().get_context(name, value, attrs)
-        rows = []
+        rows: list[dict[str, Any]] = []
         previous: str = "0"
         for i, tier in enumerate(value or []):
             up_to = "" if tier.get("up_to") in (None, "") else str(tier.get("up_to"))
