@@ -136,7 +136,13 @@ def assessment_demo(transactional_db: Any) -> Any:
     from interlocal.assessment import demo as assessment_demo_data
     from interlocal.assessment.models import Campaign
 
+    from interlocal.assessment.default_template import install_standard_template
+    from interlocal.taxonomy.loader import load_standard_catalogue
+
     tenancy_demo.load()
+    # A transactional test before this one flushed what the migrations installed: put it back.
+    load_standard_catalogue()
+    install_standard_template()
     assessment_demo_data.load()
     return Campaign.objects.get(name=assessment_demo_data.CAMPAIGN_NAME)
 
