@@ -134,9 +134,8 @@ def _units_charge(scenario: Scenario, slug: str) -> str:
 def assessment_demo(transactional_db: Any) -> Any:
     """The demo's completed Capitol Region campaign (its areas cluster in the matrix)."""
     from interlocal.assessment import demo as assessment_demo_data
-    from interlocal.assessment.models import Campaign
-
     from interlocal.assessment.default_template import install_standard_template
+    from interlocal.assessment.models import Campaign
     from interlocal.taxonomy.loader import load_standard_catalogue
 
     tenancy_demo.load()
