@@ -24,8 +24,8 @@ def test_one_member_leaving():
 def test_stable_allocation_names_the_closest_group():
     check = CoreCheck(stable=True, members=["Avon", "Bolton"], excess=-40_069.5)
     assert explain_core(check, "the Shapley value") == (
-        "Under the Shapley value, no group of members would save by splitting off; the closest, "
-        "Avon and Bolton, would pay $40,000 a year more on its own."
+        "Under the Shapley value, no group of members would save by splitting off: Avon and Bolton "
+        "would pay $40,000 a year more on their own, and they come closest."
     )
 
 

@@ -62,6 +62,9 @@ def scenario_binary(world: Any) -> Target:
 
 def rates_json(world: Any) -> Target:
     _m, scenario, avon = _scenario(world)
+    # With one other member hidden, a member's people would see no rate at all (one is too few to hide
+    # among: queries.charge_disclosure_for); Avon's and Bolton's consent lets every member read them.
+    ScenarioParticipant.objects.filter(scenario=scenario).update(charge_consent=True)
     return Target(
         kwargs={"pk": scenario.pk}, objects=[scenario, avon], marker=SCENARIO_MARKER, query={"format": "json"}
     )
@@ -191,6 +194,15 @@ ROUTES = [
         note="lists the members one may add; the inputs form checks who may enter what",
     ),
     Route("costing:participant_remove", SCOPED, allowed=AVON_WRITERS, build=avon_inputs, methods=("POST",)),
+    Route(
+        "costing:participant_charge_consent",
+        SCOPED,
+        allowed={"ada", "bob"},
+        build=avon_inputs,
+        methods=("POST",),
+        payload={"consent": "yes"},
+        note="consent is the member's own: the council may not give it (403)",
+    ),
     # API
     Route("GET /api/v1/costing/models", SCOPED_LIST, allowed=CAPITOL_NON_VENDOR, build=model_list),
     Route("GET /api/v1/costing/models/{model_id}", SCOPED, allowed=CAPITOL_NON_VENDOR, build=model_api),

@@ -25,7 +25,9 @@ if TYPE_CHECKING:
 __all__ = [
     "PARTICIPANT_FIELDS",
     "SCENARIO_FIELDS",
+    "can_consent_for",
     "can_enter_for",
+    "do_set_charge_consent",
     "participant_to_enter",
     "do_choose_rule",
     "do_copy_scenario",
@@ -94,6 +96,11 @@ def can_enter_for(user: Any, scenario: Scenario, member: Member) -> bool:
     if is_council_of(user, consortium_id):
         return True
     return (consortium_id, member.pk) in grants_for(user).pairs(MEMBER_WRITE_ROLES)
+
+
+def can_consent_for(user: Any, scenario: Scenario, member: Member) -> bool:
+    """A member's own admins and staff: consent to its charges being seen is the member's, not the council's."""
+    return (scenario.cost_model.consortium_id, member.pk) in grants_for(user).pairs(MEMBER_WRITE_ROLES)
 
 
 def participant_to_enter(user: Any, scenario: Scenario, member: Member) -> ScenarioParticipant | None:
@@ -316,6 +323,40 @@ def do_save_participant(
         row,
         consortium_id=scenario.cost_model.consortium_id,
         member_id=member.pk,
+        before=before,
+        after=audit.snapshot(row),
+    )
+    return row
+
+
+@transaction.atomic
+def do_set_charge_consent(
+    row: ScenarioParticipant, *, consent: bool, acting_user: User
+) -> ScenarioParticipant:
+    """Give or withdraw a member's consent to other participants seeing its charges (its own people only).
+
+    Allowed on final scenarios too: it changes who sees the figures, not the figures.
+    """
+    if not can_consent_for(acting_user, row.scenario, row.member):
+        raise PermissionDenied(_("Only the member's own admins and staff may decide who sees its charges."))
+    row = (
+        ScenarioParticipant.objects.select_for_update()
+        .select_related("member", "scenario__cost_model")
+        .get(pk=row.pk)
+    )
+    if row.charge_consent == consent:
+        return row
+    before = audit.snapshot(row)
+    row.charge_consent = consent
+    row.charge_consent_at = timezone.now() if consent else None
+    row.charge_consent_by = acting_user if consent else None
+    row.save(update_fields=["charge_consent", "charge_consent_at", "charge_consent_by"])
+    audit.record(
+        acting_user,
+        "costing.charge_consent.given" if consent else "costing.charge_consent.withdrawn",
+        row,
+        consortium_id=row.scenario.cost_model.consortium_id,
+        member_id=row.member_id,
         before=before,
         after=audit.snapshot(row),
     )

@@ -25,9 +25,12 @@ from interlocal.core.api import (
     request_user,
 )
 from interlocal.costing.actions import do_save_participant
-from interlocal.costing.analysis import analyse, uncertainty
+from interlocal.costing.analysis import Analysis, RuleResult, analyse, uncertainty
 from interlocal.costing.models import CostModel, Scenario, ScenarioParticipant
 from interlocal.costing.queries import (
+    ChargeDisclosure,
+    charge_disclosure_for,
+    charges_for,
     disclosure_for,
     get_cost_model_for_user,
     get_scenario_for_user,
@@ -99,6 +102,9 @@ class ParticipantOut(Schema):
     member: str = Field(..., description="The member's name.", examples=["Avon"])
     disclosed: bool = Field(..., description="Whether the confidential figures are shown to you.")
     visibility: str = Field(..., description="named or aggregate (the member's choice).")
+    charge_consent: bool = Field(
+        False, description="Whether the member consented to other participants seeing its charges by name."
+    )
     population: int | None = Field(None, description="Population.")
     units_low: int | None = Field(None, description="Units, low.")
     units_likely: int | None = Field(None, description="Units, likely.")
@@ -146,12 +152,37 @@ class RuleOut(Schema):
     label: str = Field(..., examples=["Shapley value"])
     explanation: str = Field(..., description="One plain paragraph.")
     allocation: dict[str, Decimal] | None = Field(
-        ..., description="Charge a year per member, cents, summing to c(N)."
+        ...,
+        description=(
+            "Charge a year per member, cents. For the council every member, summing to c(N); for a member's "
+            "people only the charges they may see (their own, and those of members whose figures the rule "
+            "is computed from are disclosable or who consented), the rest in `others_total`."
+        ),
+    )
+    others_total: Decimal | None = Field(
+        None, description="The total charge of the members not listed in `allocation`, when it may be shown."
+    )
+    others_count: int = Field(0, description="How many members are not listed in `allocation`.")
+    withheld: bool = Field(
+        False,
+        description=(
+            "True when no charge is shown under this rule: too few other members remain to hide among, so "
+            "any charge with c(N) would reveal theirs."
+        ),
+    )
+    derived_from: list[str] = Field(
+        [], description="The confidential member inputs this rule's charges are computed from."
     )
     error: str = Field(..., description="Why the rule could not be computed ('' if it was).")
     stable: bool | None = Field(..., description="Whether no group would be better off alone.")
-    most_dissatisfied: list[str] = Field(..., description="The group that would gain most by leaving.")
-    excess: float = Field(..., description="What that group would save by leaving (≤ 0 when stable).")
+    most_dissatisfied: list[str] = Field(
+        ...,
+        description="The group that would gain most by leaving (empty when naming it would reveal figures).",
+    )
+    excess: float | None = Field(
+        ...,
+        description="What that group would save by leaving (≤ 0 when stable; null when not shown to you).",
+    )
     sentence: str = Field(..., description="The stability check in one sentence.")
 
 
@@ -262,6 +293,7 @@ def _participant_out(p: ScenarioParticipant, shown: bool) -> dict[str, Any]:
         "member": p.member.name,
         "disclosed": shown,
         "visibility": p.visibility,
+        "charge_consent": p.charge_consent,
         "population": p.population,
     }
     if shown:
@@ -318,7 +350,8 @@ def costing_scenarios_results(request: HttpRequest, scenario_id: IdParam) -> dic
     scenario = get_scenario_for_user(user, scenario_id)
     rows = participants_of(user, scenario)
     disclosure = disclosure_for(user, scenario, rows)
-    result = analyse(scenario)
+    charge_disclosure = charge_disclosure_for(user, scenario, rows)
+    result = analyse(scenario, rows)
     savings: dict[str, Any] = {
         "grand_cost": result.grand_cost,
         "standalone_total": result.standalone_total if disclosure.totals else None,
@@ -339,18 +372,31 @@ def costing_scenarios_results(request: HttpRequest, scenario_id: IdParam) -> dic
         "chosen_rule": scenario.rule,
         "savings": savings,
         "error": result.error,
-        "rules": [
-            {
-                "rule": r.key,
-                "label": r.label,
-                "explanation": r.explanation,
-                "allocation": r.amounts,
-                "error": r.error,
-                "stable": r.stable,
-                "most_dissatisfied": r.core_members,
-                "excess": r.core_excess,
-                "sentence": r.core_sentence,
-            }
-            for r in result.rules
-        ],
+        "rules": [_rule_out(r, result, charge_disclosure) for r in result.rules],
+    }
+
+
+def _rule_out(r: RuleResult, result: Analysis, disclosure: ChargeDisclosure) -> dict[str, Any]:
+    """One rule's result, its charges disclosed for the caller (queries.charges_for)."""
+    out: dict[str, Any] = {
+        "rule": r.key,
+        "label": r.label,
+        "explanation": r.explanation,
+        "error": r.error,
+        "stable": r.stable,
+        "derived_from": sorted(disclosure.rule(r.key).inputs),
+    }
+    if r.amounts is None:
+        return {**out, "allocation": None, "most_dissatisfied": [], "excess": None, "sentence": ""}
+    charges = charges_for(disclosure, result, r)
+    names = {p.member_id: p.name for p in result.players}
+    return {
+        **out,
+        "allocation": {names[m]: amount for m, amount in charges.by_member.items()},
+        "others_total": charges.others_total,
+        "others_count": charges.others_count,
+        "withheld": charges.withheld,
+        "most_dissatisfied": charges.group,
+        "excess": charges.excess,
+        "sentence": charges.sentence,
     }

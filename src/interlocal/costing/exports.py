@@ -81,7 +81,7 @@ def rates_csv(scenario: Any, rates: list[ChosenRate]) -> str:
 
 def diff(user: Any, a: Any, pa: list[Any], b: Any, pb: list[Any]) -> dict[str, Any]:
     """Parameters, members, inputs and results of two scenarios, disclosed for `user`."""
-    from interlocal.costing.queries import disclosure_for
+    from interlocal.costing.queries import charge_disclosure_for, disclosure_for
 
     params = []
     for name in SCENARIO_FIELDS:
@@ -97,6 +97,8 @@ def diff(user: Any, a: Any, pa: list[Any], b: Any, pb: list[Any]) -> dict[str, A
     ra, rb = analyse(a), analyse(b)
     rule_key = a.rule or "shapley"
     rule_a, rule_b = ra.rule(rule_key), rb.rule(rule_key)
+    # Charges are derived from inputs: each side shows a member's charge only where its own page would.
+    cda, cdb = charge_disclosure_for(user, a, pa), charge_disclosure_for(user, b, pb)
     ca = (rule_a.amounts or {}) if rule_a else {}
     cb = (rule_b.amounts or {}) if rule_b else {}
     names_a = {p.member_id: p.name for p in ra.players}
@@ -112,8 +114,8 @@ def diff(user: Any, a: Any, pa: list[Any], b: Any, pb: list[Any]) -> dict[str, A
                     changed.append(
                         {"label": x._meta.get_field(f).verbose_name, "a": getattr(x, f), "b": getattr(y, f)}
                     )
-        charge_a = ca.get(names_a.get(member_id, ""))
-        charge_b = cb.get(names_b.get(member_id, ""))
+        charge_a = ca.get(names_a.get(member_id, "")) if cda.shows(rule_key, member_id) else None
+        charge_b = cb.get(names_b.get(member_id, "")) if cdb.shows(rule_key, member_id) else None
         members.append(
             {
                 "name": (x or y).member.name,  # type: ignore[union-attr]
@@ -122,6 +124,8 @@ def diff(user: Any, a: Any, pa: list[Any], b: Any, pb: list[Any]) -> dict[str, A
                 "changed": changed,
                 "charge_a": charge_a,
                 "charge_b": charge_b,
+                "hidden_a": x is not None and charge_a is None,
+                "hidden_b": y is not None and charge_b is None,
                 "delta": (charge_a - charge_b) if charge_a is not None and charge_b is not None else None,
             }
         )
@@ -157,10 +161,13 @@ def _svgs(context: dict[str, Any]) -> dict[str, str]:
             [(str(r["size"]), r["saving"]) for r in unc.break_even], title=_("Best saving by group size")
         )
     reference = context.get("reference")
-    if reference and reference.amounts:
+    charges = context.get("charges")
+    if reference and charges and (charges.by_member or charges.others_total is not None):
+        bars = [(r["name"], float(r["charge"])) for r in context["rows"] if r["charge"] is not None]
+        if charges.others_total is not None:
+            bars.append((_("Other members together"), float(charges.others_total)))
         out["charges_svg"] = charts.svg_bars(
-            [(name, float(v)) for name, v in reference.amounts.items()],
-            title=_("Charge per member under %(rule)s") % {"rule": reference.label},
+            bars, title=_("Charge per member under %(rule)s") % {"rule": reference.label}
         )
     return out
 
@@ -248,19 +255,30 @@ def scenario_xlsx(context: dict[str, Any]) -> bytes:
     rules.append(["member"] + [r.label for r in context["rules"]])
     _bold(rules[1])
     for row in context["table"]:
-        rules.append([row["name"]] + [float(c["charge"]) for c in row["cells"]])
+        rules.append(
+            [row["name"]]
+            + [float(c["charge"]) if c["charge"] is not None else "confidential" for c in row["cells"]]
+        )
+    if not disclosure.full:
+        rules.append(
+            ["other members together"]
+            + [
+                "withheld" if c.withheld else (float(c.others_total) if c.others_total is not None else None)
+                for c in context["rule_charges"]
+            ]
+        )
     rules.append(["total"] + [float(t) for t in context["totals"]])
     stability = book.create_sheet("stability")
     stability.append(["rule", "stable", "group that gains most by leaving", "gain a year", "explanation"])
     _bold(stability[1])
-    for r in context["rules"]:
+    for r, c in zip(context["rules"], context["rule_charges"], strict=True):
         stability.append(
             [
                 r.label,
                 "yes" if r.stable else "no",
-                ", ".join(r.core_members),
-                round(max(r.core_excess, 0), 2),
-                r.core_sentence,
+                ", ".join(c.group),
+                round(max(c.excess, 0), 2) if c.excess is not None else None,
+                c.sentence,
             ]
         )
     method = book.create_sheet("method")

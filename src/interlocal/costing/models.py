@@ -281,6 +281,20 @@ class ScenarioParticipant(models.Model):
     visibility = models.CharField(
         _("visibility"), max_length=10, choices=Visibility.choices, default=Visibility.AGGREGATE
     )
+    # The member's own consent to other participants seeing its charge under every rule, although
+    # a charge can reveal its inputs (by units used: its units). Given by its admins or staff only.
+    charge_consent = models.BooleanField(
+        _("other participants may see our charges"),
+        default=False,
+        help_text=_(
+            "A charge can reveal the figures it is computed from: under “by units used”, anyone who "
+            "knows their own units and charge can work out yours from your charge."
+        ),
+    )
+    charge_consent_at = models.DateTimeField(null=True, blank=True)
+    charge_consent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     updated_at = models.DateTimeField(default=timezone.now)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

@@ -24,6 +24,11 @@ urlpatterns = [
     path("scenarios/<int:pk>/members/add/", views.participant_add, name="participant_add"),
     path("scenarios/<int:pk>/members/<int:member_pk>/", views.participant_edit, name="participant_edit"),
     path(
+        "scenarios/<int:pk>/members/<int:member_pk>/charge-consent/",
+        views.participant_charge_consent,
+        name="participant_charge_consent",
+    ),
+    path(
         "scenarios/<int:pk>/members/<int:member_pk>/remove/",
         views.participant_remove,
         name="participant_remove",

@@ -7,7 +7,14 @@ from collections.abc import Sequence
 from html import escape
 from typing import Any
 
-__all__ = ["QUADRANT_COLOURS", "benchmark_spec", "benchmark_svg", "matrix_spec", "matrix_svg"]
+__all__ = [
+    "QUADRANT_COLOURS",
+    "benchmark_spec",
+    "benchmark_svg",
+    "matrix_spec",
+    "matrix_svg",
+    "place_labels",
+]
 
 SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json"
 QUADRANT_COLOURS = {"pursue": "#00a91c", "improve": "#e5a000", "explore": "#005ea2", "monitor": "#71767a"}
@@ -99,16 +106,98 @@ def matrix_spec(
                 },
             },
             {
-                "data": {"values": list(points)},
-                "mark": {"type": "text", "dy": -12, "fontSize": 10, "color": "#1b1b1b"},
+                # Numbers, not names: ten names in one corner cannot be read. Each number is the
+                # point's rank in the list beside the chart; labels are placed so that none overlap.
+                "data": {"values": place_labels(points)},
+                "mark": {"type": "text", "fontSize": 11, "fontWeight": "bold", "color": "#1b1b1b"},
                 "encoding": {
-                    "x": {"field": "priority", "type": "quantitative", "scale": scale},
-                    "y": {"field": "readiness", "type": "quantitative", "scale": scale},
-                    "text": {"field": "area"},
+                    "x": {"field": "label_x", "type": "quantitative", "scale": scale},
+                    "y": {"field": "label_y", "type": "quantitative", "scale": scale},
+                    "text": {"field": "label"},
+                    "tooltip": {"field": "label_areas"},
                 },
             },
         ],
     }
+
+
+# The smallest plot the labels are laid out for (pixels); wider plots only move them further apart.
+LABEL_WIDTH_PX, LABEL_HEIGHT_PX = 420, 420
+_CHAR_PX, _LINE_PX, _DOT_PX = 7.0, 12.0, 7.0
+# Around the point, nearest first: above, right, below, left, the diagonals, then further out.
+_OFFSETS = [
+    (0, -13), (13, 0), (0, 14), (-13, 0), (11, -11), (-11, -11), (11, 12), (-11, 12),
+    (0, -25), (24, 0), (0, 26), (-24, 0), (22, -20), (-22, -20), (22, 22), (-22, 22),
+]  # fmt: skip
+
+
+def place_labels(
+    points: Sequence[dict[str, Any]], *, width: float = LABEL_WIDTH_PX, height: float = LABEL_HEIGHT_PX
+) -> list[dict[str, Any]]:
+    """One number label per position, placed beside its point where it overlaps no other label or point.
+
+    A point's number is its `rank` (else its place in `points`, which come ranked). Points at the
+    same position share one label ("3, 7"). Greedy: each label takes the first offset around its
+    point whose box is clear of the labels placed so far and of every point; a label with no clear
+    offset takes the one that overlaps least. Positions are returned in data units (1 to 5).
+    """
+    groups: dict[tuple[float, float], list[tuple[int, dict[str, Any]]]] = {}
+    for i, p in enumerate(points):
+        key = (round(float(p["priority"]), 2), round(float(p["readiness"]), 2))
+        groups.setdefault(key, []).append((int(p.get("rank", i + 1)), p))
+
+    def px(x: float, y: float) -> tuple[float, float]:
+        return (x - 1) / 4 * width, (5 - y) / 4 * height
+
+    dots = [px(x, y) for x, y in groups]
+    placed: list[tuple[float, float, float, float]] = []
+    out = []
+    for (x, y), members in groups.items():
+        text = ", ".join(str(rank) for rank, _p in sorted(members, key=lambda m: m[0]))
+        cx, cy = px(x, y)
+        w = _CHAR_PX * len(text) + 2
+
+        def cost(offset: tuple[int, int], cx: float = cx, cy: float = cy, w: float = w) -> float:
+            box = (
+                cx + offset[0] - w / 2,
+                cy + offset[1] - _LINE_PX / 2,
+                cx + offset[0] + w / 2,
+                cy + offset[1] + _LINE_PX / 2,
+            )
+            return _overlap(box, placed, dots, width, height)
+
+        dx, dy = min(_OFFSETS, key=lambda o: (cost(o) > 0, cost(o), _OFFSETS.index(o)))
+        placed.append((cx + dx - w / 2, cy + dy - _LINE_PX / 2, cx + dx + w / 2, cy + dy + _LINE_PX / 2))
+        out.append(
+            {
+                "label": text,
+                "label_x": x + dx / width * 4,
+                "label_y": y - dy / height * 4,
+                "label_areas": "; ".join(
+                    f"{rank}. {p['area']}" for rank, p in sorted(members, key=lambda m: m[0])
+                ),
+            }
+        )
+    return out
+
+
+def _overlap(
+    box: tuple[float, float, float, float],
+    placed: list[tuple[float, float, float, float]],
+    dots: list[tuple[float, float]],
+    width: float,
+    height: float,
+) -> float:
+    """How much of `box` covers placed labels and points (pixels²), plus its area if it leaves the plot."""
+    r = _DOT_PX
+    others = [*placed, *((ox - r, oy - r, ox + r, oy + r) for ox, oy in dots)]
+    area = sum(
+        max(0.0, min(box[2], o[2]) - max(box[0], o[0])) * max(0.0, min(box[3], o[3]) - max(box[1], o[1]))
+        for o in others
+    )
+    if box[0] < 0 or box[2] > width or box[1] < 0 or box[3] > height:
+        area += (box[2] - box[0]) * (box[3] - box[1])
+    return area
 
 
 def benchmark_spec(rows: Sequence[dict[str, Any]], *, labels: dict[str, str]) -> dict[str, Any]:

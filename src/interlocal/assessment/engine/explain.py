@@ -23,18 +23,20 @@ def join_names(names: Sequence[str]) -> str:
 def coalition_sentence(coalition: Coalition, names: Sequence[str], area_name: str) -> str:
     """One sentence saying what the members of a coalition share."""
     who = join_names(names)
-    verb = "rates" if len(names) == 1 else "rate"
+    one = len(names) == 1
+    verb, say = ("rates", "says it is") if one else ("rate", "say they are")
     text = (
         f"{who} {verb} {area_name} as pressing "
-        f"(priority {coalition.priority:.1f} of 5 on average) and say they are ready to work with others "
+        f"(priority {coalition.priority:.1f} of 5 on average) and {say} ready to work with others "
         f"(readiness {coalition.readiness:.1f})"
     )
-    if coalition.first_end and coalition.last_end and coalition.months_apart is not None:
+    if coalition.first_end and coalition.last_end and coalition.months_apart is not None and not one:
         if coalition.months_apart == 0:
             text += f", and their contracts end in the same month ({coalition.first_end:%B %Y})"
         else:
+            months = "month" if coalition.months_apart == 1 else "months"
             text += (
-                f", and their contracts end within {coalition.months_apart} months of each other "
+                f", and their contracts end within {coalition.months_apart} {months} of each other "
                 f"({coalition.first_end:%B %Y} to {coalition.last_end:%B %Y})"
             )
     return text + "."

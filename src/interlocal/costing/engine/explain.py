@@ -33,9 +33,11 @@ def explain_core(check: CoreCheck, rule: str, *, period: str = "a year") -> str:
     if not check.members:
         return f"Under {rule}, there is no smaller group that could split off."
     if check.stable:
+        # The subject may be one member or several: the verb phrase agrees with it, no comma between.
+        alone = "on its own, and it comes" if len(check.members) == 1 else "on their own, and they come"
         return (
-            f"Under {rule}, no group of members would save by splitting off; the closest, "
-            f"{_names(check.members)}, would pay {money(check.excess)} {period} more on its own."
+            f"Under {rule}, no group of members would save by splitting off: {_names(check.members)} "
+            f"would pay {money(check.excess)} {period} more {alone} closest."
         )
     if len(check.members) == 1:
         return f"Under {rule}, {check.members[0]} would save {money(check.excess)} {period} by going alone."

@@ -49,17 +49,26 @@ from interlocal.costing.forms import (
 from interlocal.costing.models import CostModel, Rule, Scenario, ScenarioParticipant
 from interlocal.costing.queries import (
     Disclosure,
+    charge_disclosure_for,
+    charges_for,
     chosen_rates,
+    disclosed_rates,
     disclosure_for,
     get_cost_model_for_user,
     get_scenario_for_user,
     is_council_of,
     participants_of,
 )
+from interlocal.costing.views.consent import consent_choices as _consent_choices
+from interlocal.costing.views.consent import participant_charge_consent
 from interlocal.tenancy.models import Member
 from interlocal.tenancy.queries import get_consortium_for_user
 
 HIDDEN = _("confidential")
+WITHHELD_MESSAGE = _(
+    "The charges under the chosen rule are not shown to members: too few of the other members allow "
+    "their figures, so any charge (even yours) would reveal theirs."
+)
 
 
 def _consortium(request: HttpRequest) -> Any:
@@ -213,13 +222,13 @@ def scenario_context(
     disclosure = disclosure_for(request.user, scenario, participants)
     analysis = analyse(scenario, participants)
     reference = _reference(scenario, analysis)
-    amounts = reference.amounts if reference and reference.amounts else {}
+    charge_disclosure = charge_disclosure_for(request.user, scenario, participants)
+    charges = charges_for(charge_disclosure, analysis, reference) if reference and reference.amounts else None
     by_member = {p.member_id: p for p in analysis.players}
     rows: list[dict[str, Any]] = []
     for p in participants:
         shown = disclosure.shows(p.member_id)
-        player = by_member.get(p.member_id)
-        charge = amounts.get(player.name) if player else None
+        charge = charges.by_member.get(p.member_id) if charges else None
         rows.append(
             {
                 "participant": p,
@@ -241,6 +250,9 @@ def scenario_context(
         "is_council": disclosure.full,
         "can_upload": _may_upload(request, scenario),
         "uncertainty": unc,
+        "charge_disclosure": charge_disclosure,
+        "charges": charges,
+        "consent": _consent_choices(request, scenario, participants),
         "hidden_count": sum(1 for r in rows if not r["shown"]),
         "own_member": _own_member(request, scenario, participants),
         "addable": _addable(scenario, participants) if disclosure.full else [],
@@ -378,7 +390,13 @@ def participant_edit(request: HttpRequest, pk: int, member_pk: int) -> HttpRespo
     return render(
         request,
         "costing/participant_form.html",
-        {"form": form, "scenario": scenario, "member": member, "row": row},
+        {
+            "form": form,
+            "scenario": scenario,
+            "member": member,
+            "row": row,
+            "consent": _consent_choices(request, scenario, [row]) if row else [],
+        },
     )
 
 
@@ -476,12 +494,17 @@ def comparison_context(request: HttpRequest, scenario: Scenario) -> dict[str, An
     disclosure = disclosure_for(request.user, scenario, participants)
     analysis = analyse(scenario, participants)
     computed = [r for r in analysis.rules if r.amounts is not None]
+    charge_disclosure = charge_disclosure_for(request.user, scenario, participants)
+    charges = {r.key: charges_for(charge_disclosure, analysis, r) for r in computed}
     table = []
     for player in analysis.players:
         shown = disclosure.shows(player.member_id)
-        cells = []
+        cells: list[dict[str, Any]] = []
         for r in computed:
-            charge = r.amounts[player.name]  # type: ignore[index]
+            charge = charges[r.key].by_member.get(player.member_id)
+            if charge is None:
+                cells.append({"charge": None, "savings": None, "change": None, "loses": False})
+                continue
             savings = player.standalone - charge if shown else None
             change = (
                 (savings / player.standalone * 100).quantize(Decimal("0.1"))
@@ -505,18 +528,29 @@ def comparison_context(request: HttpRequest, scenario: Scenario) -> dict[str, An
             }
         )
     totals = [sum(r.amounts.values(), Decimal(0)) for r in computed]  # type: ignore[union-attr]
+    chart_rules = [r for r in computed if r.key in ("population", "grand_list", "scrb", "shapley", "equal")]
     chart_rows = [
-        {"member": p.name, "rule": r.label, "charge": float(r.amounts[p.name])}  # type: ignore[index]
+        {"member": p.name, "rule": r.label, "charge": float(charges[r.key].by_member[p.member_id])}
         for p in analysis.players
-        for r in computed
-        if r.key in ("population", "grand_list", "scrb", "shapley", "equal")
+        for r in chart_rules
+        if p.member_id in charges[r.key].by_member
     ]
+    others_label = _g("Other members together")
+    chart_rows += [
+        {"member": others_label, "rule": r.label, "charge": float(charges[r.key].others_total)}  # type: ignore[arg-type]
+        for r in chart_rules
+        if charges[r.key].others_total is not None
+    ]
+    rates = chosen_rates(scenario)
     return {
         "scenario": scenario,
         "model": scenario.cost_model,
         "analysis": analysis,
         "rules": computed,
         "unavailable": [r for r in analysis.rules if r.amounts is None],
+        "rule_charges": [charges[r.key] for r in computed],
+        "charge_disclosure": charge_disclosure,
+        "consent": _consent_choices(request, scenario, participants),
         "table": table,
         "totals": totals,
         "disclosure": disclosure,
@@ -531,7 +565,8 @@ def comparison_context(request: HttpRequest, scenario: Scenario) -> dict[str, An
             y_title=_g("Charge a year ($)"),
         ),
         "form": ChooseRuleForm(initial={"rule": scenario.rule or "shapley"}),
-        "rates": chosen_rates(scenario),
+        "rates": disclosed_rates(charge_disclosure, scenario, rates),
+        "rates_withheld": bool(rates) and not disclosed_rates(charge_disclosure, scenario, rates),
     }
 
 
@@ -576,9 +611,14 @@ def scenario_rates(request: HttpRequest, pk: int) -> HttpResponse:
     scenario = get_scenario_for_user(request.user, pk)
     if request.tenant.is_vendor:  # type: ignore[attr-defined]
         raise PermissionDenied
-    rates = chosen_rates(scenario)
-    if not rates:
+    all_rates = chosen_rates(scenario)
+    if not all_rates:
         messages.error(request, _g("Choose a rule first: there are no rates to export."))
+        return redirect("costing:scenario_compare", pk=scenario.pk)
+    participants = participants_of(request.user, scenario)
+    rates = disclosed_rates(charge_disclosure_for(request.user, scenario, participants), scenario, all_rates)
+    if not rates:
+        messages.error(request, WITHHELD_MESSAGE)
         return redirect("costing:scenario_compare", pk=scenario.pk)
     if request.GET.get("format") == "json":
         body = exports.rates_json(scenario, rates)
@@ -725,6 +765,7 @@ __all__ = [
     "cost_model_list",
     "cost_models_card",
     "participant_add",
+    "participant_charge_consent",
     "participant_edit",
     "participant_remove",
     "scenario_choose_rule",
