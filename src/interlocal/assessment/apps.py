@@ -15,7 +15,7 @@ class AssessmentConfig(AppConfig):
     verbose_name = "Needs assessment"
 
     def ready(self) -> None:
-        from interlocal.assessment import views
+        from interlocal.assessment import search, views
         from interlocal.core.registry import DashboardCard, NavItem, register_card, register_nav
 
         register_nav(
@@ -35,3 +35,4 @@ class AssessmentConfig(AppConfig):
                 "assessment.open", "assessment/cards/open_responses.html", views.open_responses_card, 20
             )
         )
+        search.register()

@@ -12,6 +12,7 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from interlocal.core import views
         from interlocal.core.registry import DashboardCard, NavItem, register_card, register_nav
+        from interlocal.core.search import members as search_members
 
         register_nav(NavItem("core:dashboard", _("Dashboard"), order=0))
         # Last on the dashboard: it is a to-do list, the figures come first.
@@ -20,3 +21,4 @@ class CoreConfig(AppConfig):
                 "core.getting_started", "core/cards/getting_started.html", views.getting_started_card, 90
             )
         )
+        search_members.register()

@@ -40,6 +40,7 @@ class ProcurementConfig(AppConfig):
 
     def ready(self) -> None:
         from interlocal.core.registry import DashboardCard, NavItem, register_card, register_nav
+        from interlocal.procurement import search
         from interlocal.procurement.views import bidding as views_bidding
         from interlocal.procurement.views import cards as views_planning
 
@@ -64,3 +65,4 @@ class ProcurementConfig(AppConfig):
             )
         )
         views_bidding.register()
+        search.register()

@@ -24,7 +24,7 @@ class TaxonomyConfig(AppConfig):
 
     def ready(self) -> None:
         from interlocal.core.registry import DashboardCard, NavItem, register_card, register_nav
-        from interlocal.taxonomy import views
+        from interlocal.taxonomy import search, views
 
         register_nav(
             NavItem(
@@ -36,3 +36,4 @@ class TaxonomyConfig(AppConfig):
             )
         )
         register_card(DashboardCard("taxonomy.queue", "taxonomy/cards/queue.html", views.queue_card, 15))
+        search.register()
