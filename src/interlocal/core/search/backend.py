@@ -310,7 +310,8 @@ def highlight(text: str, words: tuple[str, ...], *, length: int | None = None) -
     if not words:
         return escape(text)
     pattern = re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)), re.IGNORECASE)
-    out, last = [], 0
+    out: list[str] = []
+    last = 0
     for match in pattern.finditer(text):
         out.append(escape(text[last : match.start()]))
         out.append(f"<mark>{escape(match.group(0))}</mark>")
