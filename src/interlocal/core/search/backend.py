@@ -322,14 +322,16 @@ def highlight(text: str, words: tuple[str, ...], *, length: int | None = None) -
 
 def _hit(provider: SearchProvider, obj: Any, query: SearchText) -> Hit:
     title = provider.title(obj) if provider.title else _value(obj, provider.title_field)
-    snippet = ""
-    others = [text for text in (_value(obj, path) for path, _w in provider.fields[1:]) if text]
-    for text in others:
-        if any(word in text.casefold() for word in query.words):
-            snippet = text
-            break
-    else:
-        snippet = others[0] if others else ""
+    # The snippet is the first other field that matches: a field that does not would only repeat
+    # what the detail line says.
+    snippet = next(
+        (
+            text
+            for text in (_value(obj, path) for path, _w in provider.fields[1:])
+            if any(word in text.casefold() for word in query.words)
+        ),
+        "",
+    )
     snippet = " ".join(snippet.split())
     return Hit(
         kind=provider.kind,
