@@ -46,6 +46,7 @@ __all__ = [
     "page",
     "parse",
     "search_page",
+    "search_vector",
 ]
 
 PG_CONFIG = "simple"
@@ -159,16 +160,20 @@ def _words_only(path: str) -> Func:
     )
 
 
-def _postgres(provider: SearchProvider, qs: QuerySet[Any], query: SearchText) -> QuerySet[Any]:
-    from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+def search_vector(fields: tuple[tuple[str, str], ...]) -> Any:
+    """The weighted tsvector of `fields` (PostgreSQL). A GIN index on exactly this expression
+    (core/migrations) lets PostgreSQL find the matches of a large table without reading every row."""
+    from django.contrib.postgres.search import SearchVector
 
-    vector = reduce(
-        add,
-        (
-            SearchVector(_words_only(path), weight=weight, config=PG_CONFIG)
-            for path, weight in provider.fields
-        ),
+    return reduce(
+        add, (SearchVector(_words_only(path), weight=weight, config=PG_CONFIG) for path, weight in fields)
     )
+
+
+def _postgres(provider: SearchProvider, qs: QuerySet[Any], query: SearchText) -> QuerySet[Any]:
+    from django.contrib.postgres.search import SearchQuery, SearchRank
+
+    vector = search_vector(provider.fields)
     # Only word characters reach the raw tsquery, so the person cannot write tsquery syntax.
     prefix = " & ".join(f"{word}:*" for word in query.words)
     tsquery = SearchQuery(query.text, config=PG_CONFIG, search_type="websearch") | SearchQuery(

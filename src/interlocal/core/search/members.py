@@ -10,7 +10,10 @@ from django.utils.translation import gettext_lazy as _
 from interlocal.core.search.registry import SearchProvider, register_search
 from interlocal.tenancy.models import Member
 
-__all__ = ["register"]
+__all__ = ["MEMBER_FIELDS", "register"]
+
+# core/migrations/0002 indexes exactly these on PostgreSQL: change them with a new index.
+MEMBER_FIELDS = (("name", "A"), ("census_code", "C"), ("region", "D"))
 
 
 def _member_detail(member: Any) -> str:
@@ -26,7 +29,7 @@ def register() -> None:
             kind="members",
             label=_("Members"),
             model=Member,
-            fields=(("name", "A"), ("census_code", "C"), ("region", "D")),
+            fields=MEMBER_FIELDS,
             url=lambda m: reverse("tenancy:member_detail", args=[m.pk]),
             detail=_member_detail,
             order=10,
