@@ -13,6 +13,7 @@ from interlocal.audit.api import router as audit_router
 from interlocal.core.api import API_AUTH, InterlocalAPI, UserThrottle
 from interlocal.core.inbox.api import router as inbox_router
 from interlocal.core.notifications.api import router as notifications_router
+from interlocal.core.search.api import router as search_router
 from interlocal.costing.api import router as costing_router
 from interlocal.procurement.api import router as procurement_router
 from interlocal.taxonomy.api import router as taxonomy_router
@@ -44,3 +45,4 @@ api.add_router("", taxonomy_router)
 api.add_router("", assessment_router)
 api.add_router("", costing_router)
 api.add_router("", procurement_router)
+api.add_router("", search_router)

@@ -15,7 +15,7 @@ class AssessmentConfig(AppConfig):
     verbose_name = "Needs assessment"
 
     def ready(self) -> None:
-        from interlocal.assessment import views
+        from interlocal.assessment import search, views
         from interlocal.core.registry import DashboardCard, NavItem, register_card, register_nav
 
         register_nav(
@@ -63,3 +63,4 @@ class AssessmentConfig(AppConfig):
                 order=21,
             )
         )
+        search.register()

@@ -20,6 +20,7 @@ class CoreConfig(AppConfig):
             register_nav,
             register_public_link,
         )
+        from interlocal.core.search import members as search_members
 
         register_nav(NavItem("core:dashboard", _("Dashboard"), order=0))
         register_nav(NavItem("core:inbox", _("Waiting on you"), order=1))
@@ -50,3 +51,4 @@ class CoreConfig(AppConfig):
                 order=81,
             )
         )
+        search_members.register()

@@ -3,6 +3,7 @@ from django.urls import path
 from interlocal.core import views
 from interlocal.core.inbox import urls as inbox_urls
 from interlocal.core.notifications import urls as notification_urls
+from interlocal.core.search import views as search_views
 
 app_name = "core"
 
@@ -12,4 +13,5 @@ urlpatterns = [
     path("dashboard/", views.dashboard, name="dashboard"),
     *inbox_urls.urlpatterns,
     *notification_urls.urlpatterns,
+    path("search/", search_views.search, name="search"),
 ]

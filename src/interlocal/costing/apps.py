@@ -16,9 +16,10 @@ class CostingConfig(AppConfig):
 
     def ready(self) -> None:
         from interlocal.core.registry import DashboardCard, NavItem, register_card, register_nav
-        from interlocal.costing import views
+        from interlocal.costing import search, views
 
         register_nav(NavItem("costing:cost_models", _("Cost models"), order=40, visible=_in_consortium))
         register_card(
             DashboardCard("costing.models", "costing/cards/cost_models.html", views.cost_models_card, 40)
         )
+        search.register()

@@ -40,6 +40,7 @@ class ProcurementConfig(AppConfig):
 
     def ready(self) -> None:
         from interlocal.core.registry import DashboardCard, NavItem, register_card, register_nav
+        from interlocal.procurement import search
         from interlocal.procurement.views import bidding as views_bidding
         from interlocal.procurement.views import cards as views_planning
         from interlocal.procurement.views import front_door as views_front_door
@@ -131,3 +132,4 @@ class ProcurementConfig(AppConfig):
             ),
         ):
             register_kind(kind)
+        search.register()

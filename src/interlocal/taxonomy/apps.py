@@ -24,7 +24,7 @@ class TaxonomyConfig(AppConfig):
 
     def ready(self) -> None:
         from interlocal.core.registry import DashboardCard, NavItem, register_card, register_nav
-        from interlocal.taxonomy import views
+        from interlocal.taxonomy import search, views
 
         register_nav(
             NavItem(
@@ -42,3 +42,4 @@ class TaxonomyConfig(AppConfig):
         register_provider(
             TaskProvider("taxonomy.terms_to_review", _("Terms to review"), inbox.review_terms, 60)
         )
+        search.register()
