@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django.forms",  # lets TemplatesSetting find Django's own widget templates
     "django_htmx",
+    # The Content-Security-Policy header (see "Content-Security-Policy" below and docs/security.md).
+    "csp",
     # Only for its templates and static files: the API docs page serves Swagger UI from our own
     # static files instead of a third-party CDN.
     "ninja",
@@ -75,6 +77,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "interlocal.core.middleware.RequestIdMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -224,6 +227,35 @@ if PRODUCTION:
     CSRF_COOKIE_SECURE = True
     # The checks below are about a preload list entry, which is an operator's decision.
     SILENCED_SYSTEM_CHECKS = ["security.W021"] if not SECURE_HSTS_PRELOAD else []
+
+# --- Content-Security-Policy (django-csp; docs/security.md, "Content-Security-Policy") -------------
+# Every page loads its scripts, styles, fonts and images from this site only, and no script runs
+# that is not a file under /static/: no inline <script>, no on*= handler, no javascript: URL, no
+# eval (charts use Vega's expression interpreter instead of `new Function`). Inline <style> and
+# style="" attributes are refused too. INTERLOCAL_CSP_REPORT_ONLY=true sends the same policy as
+# Content-Security-Policy-Report-Only instead (the browser reports and blocks nothing), for trying a
+# change out in production; INTERLOCAL_CSP_REPORT_URI names a collector for the browsers' reports.
+CSP_DIRECTIVES: dict[str, list[str]] = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'"],
+    # data: for the sign-in QR code (allauth renders the TOTP secret as a data: SVG) and USWDS icons.
+    "img-src": ["'self'", "data:"],
+    "font-src": ["'self'"],
+    "connect-src": ["'self'"],
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'none'"],
+}
+_csp_report_uri = env_str("INTERLOCAL_CSP_REPORT_URI")
+if _csp_report_uri:
+    CSP_DIRECTIVES["report-uri"] = [_csp_report_uri]
+CSP_REPORT_ONLY = env_bool("INTERLOCAL_CSP_REPORT_ONLY", False)
+if CSP_REPORT_ONLY:
+    CONTENT_SECURITY_POLICY_REPORT_ONLY = {"DIRECTIVES": CSP_DIRECTIVES}
+else:
+    CONTENT_SECURITY_POLICY = {"DIRECTIVES": CSP_DIRECTIVES}
 
 # --- Internationalization ----------------------------------------------------------------------
 LANGUAGE_CODE = "en-us"
