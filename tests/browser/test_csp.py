@@ -32,7 +32,9 @@ def test_injected_inline_script_and_style_are_refused_and_reported(page: Any, tr
     page.evaluate(INJECT)  # what a stored cross-site-scripting payload would add to the page
     page.wait_for_function("() => document.getElementById('styled') !== null")
     assert page.evaluate("() => window.__injected === undefined"), "the inline script ran"
-    assert page.evaluate("() => getComputedStyle(document.getElementById('styled')).color") != "rgb(255, 0, 0)"
+    assert (
+        page.evaluate("() => getComputedStyle(document.getElementById('styled')).color") != "rgb(255, 0, 0)"
+    )
     # The reports reach the test through a binding, shortly after the events: wait for both.
     for _ in range(100):
         directives = {v["directive"] for v in page.csp_violations}

@@ -92,7 +92,9 @@ def test_report_only_mode_and_report_uri_come_from_the_environment(tmp_path: Pat
         "print(json.dumps({k: r.get(k) for k in "
         "('Content-Security-Policy', 'Content-Security-Policy-Report-Only')}))"
     )
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("INTERLOCAL_", "DATABASE_URL", "DJANGO_"))}
+    env = {
+        k: v for k, v in os.environ.items() if not k.startswith(("INTERLOCAL_", "DATABASE_URL", "DJANGO_"))
+    }
     env.update(
         INTERLOCAL_VAR_DIR=str(tmp_path),
         INTERLOCAL_DEBUG="false",
@@ -158,8 +160,9 @@ def test_no_template_holds_what_the_policy_refuses() -> None:
         problems = csp_problems(path.read_text(), styles=not path.name.endswith("_pdf.html"))
         if problems:
             found[str(path.relative_to(ROOT))] = problems
-    assert not found, "move these into static files (docs/security.md, Content-Security-Policy):\n" + "\n".join(
-        f"  {name}: {'; '.join(p)}" for name, p in found.items()
+    assert not found, (
+        "move these into static files (docs/security.md, Content-Security-Policy):\n"
+        + "\n".join(f"  {name}: {'; '.join(p)}" for name, p in found.items())
     )
     assert len(served_templates()) > 100
 
