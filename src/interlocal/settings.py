@@ -217,16 +217,6 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-if PRODUCTION:
-    SECURE_SSL_REDIRECT = env_bool("INTERLOCAL_SSL_REDIRECT", True)
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    SECURE_HSTS_SECONDS = env_int("INTERLOCAL_HSTS_SECONDS", 31536000, minimum=0)
-    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_HSTS_PRELOAD = env_bool("INTERLOCAL_HSTS_PRELOAD", False)
-    SESSION_COOKIE_SECURE = True
-    CSRF_COOKIE_SECURE = True
-    # The checks below are about a preload list entry, which is an operator's decision.
-    SILENCED_SYSTEM_CHECKS = ["security.W021"] if not SECURE_HSTS_PRELOAD else []
 
 # --- Content-Security-Policy (django-csp; docs/security.md, "Content-Security-Policy") -------------
 # Every page loads its scripts, styles, fonts and images from this site only, and no script runs
@@ -235,7 +225,8 @@ if PRODUCTION:
 # style="" attributes are refused too. INTERLOCAL_CSP_REPORT_ONLY=true sends the same policy as
 # Content-Security-Policy-Report-Only instead (the browser reports and blocks nothing), for trying a
 # change out in production; INTERLOCAL_CSP_REPORT_URI names a collector for the browsers' reports.
-CSP_DIRECTIVES: dict[str, list[str]] = {
+# (No setting here may start with CSP_: django-csp's check csp.E001 takes those for its old format.)
+_csp_directives: dict[str, list[str]] = {
     "default-src": ["'self'"],
     "script-src": ["'self'"],
     "style-src": ["'self'"],
@@ -250,12 +241,24 @@ CSP_DIRECTIVES: dict[str, list[str]] = {
 }
 _csp_report_uri = env_str("INTERLOCAL_CSP_REPORT_URI")
 if _csp_report_uri:
-    CSP_DIRECTIVES["report-uri"] = [_csp_report_uri]
-CSP_REPORT_ONLY = env_bool("INTERLOCAL_CSP_REPORT_ONLY", False)
-if CSP_REPORT_ONLY:
-    CONTENT_SECURITY_POLICY_REPORT_ONLY = {"DIRECTIVES": CSP_DIRECTIVES}
+    _csp_directives["report-uri"] = [_csp_report_uri]
+INTERLOCAL_CSP_REPORT_ONLY = env_bool("INTERLOCAL_CSP_REPORT_ONLY", False)
+if INTERLOCAL_CSP_REPORT_ONLY:
+    CONTENT_SECURITY_POLICY_REPORT_ONLY = {"DIRECTIVES": _csp_directives}
 else:
-    CONTENT_SECURITY_POLICY = {"DIRECTIVES": CSP_DIRECTIVES}
+    CONTENT_SECURITY_POLICY = {"DIRECTIVES": _csp_directives}
+
+# HTTPS only, HSTS and secure cookies in production.
+if PRODUCTION:
+    SECURE_SSL_REDIRECT = env_bool("INTERLOCAL_SSL_REDIRECT", True)
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_HSTS_SECONDS = env_int("INTERLOCAL_HSTS_SECONDS", 31536000, minimum=0)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = env_bool("INTERLOCAL_HSTS_PRELOAD", False)
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    # The checks below are about a preload list entry, which is an operator's decision.
+    SILENCED_SYSTEM_CHECKS = ["security.W021"] if not SECURE_HSTS_PRELOAD else []
 
 # --- Internationalization ----------------------------------------------------------------------
 LANGUAGE_CODE = "en-us"

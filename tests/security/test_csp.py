@@ -81,9 +81,16 @@ def test_the_api_docs_page_is_under_the_policy_too(client: Client) -> None:
 
 
 def test_the_policy_sends_a_header_the_browser_enforces() -> None:
-    assert settings.CSP_REPORT_ONLY is False
+    assert settings.INTERLOCAL_CSP_REPORT_ONLY is False
     assert settings.CONTENT_SECURITY_POLICY["DIRECTIVES"]["script-src"] == ["'self'"]
     assert not hasattr(settings, "CONTENT_SECURITY_POLICY_REPORT_ONLY")
+
+
+def test_django_csp_system_checks_pass() -> None:
+    """csp.E001 refuses start-up when any setting starts with CSP_ (django-csp's old format)."""
+    from django.core import checks
+
+    assert [e.id for e in checks.run_checks() if e.id.startswith("csp.")] == []
 
 
 def test_report_only_mode_and_report_uri_come_from_the_environment(tmp_path: Path) -> None:
