@@ -1,6 +1,6 @@
 // Copies the front-end packages' built files from node_modules into the Django static folder
 // (src/interlocal/static/vendor/, not committed). Run by `./dev setup` through `npm run build`.
-import { cpSync, mkdirSync, rmSync, existsSync } from "node:fs";
+import { cpSync, mkdirSync, rmSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -30,4 +30,18 @@ for (const [from, to] of copies) {
   mkdirSync(dirname(join(out, to)), { recursive: true });
   cpSync(src, join(out, to), { recursive: true });
 }
+// vega-embed and vega-tooltip put their CSS into the page as an inline <style>, which the
+// Content-Security-Policy refuses (style-src 'self'); charts.js turns that off, and the same CSS
+// is served as a file instead, taken from the installed packages' own style modules.
+const styles = ["vega-embed/src/style.ts", "vega-tooltip/src/style.ts"].map((from) => {
+  const text = readFileSync(join(nm, from), "utf8");
+  const match = text.match(/export default `([^`]*)`;/);
+  if (!match || match[1].includes("${")) {
+    console.error(`${from}: not the expected \`export default \`...\`\` style module`);
+    process.exit(1);
+  }
+  return `/* ${from.split("/")[0]} */\n${match[1]}`;
+});
+writeFileSync(join(out, "vega", "vega-embed.css"), styles.join("\n"));
+
 console.log(`assets copied to ${out}`);

@@ -66,6 +66,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django.forms",  # lets TemplatesSetting find Django's own widget templates
     "django_htmx",
+    # The Content-Security-Policy header (see "Content-Security-Policy" below and docs/security.md).
+    "csp",
     # Only for its templates and static files: the API docs page serves Swagger UI from our own
     # static files instead of a third-party CDN.
     "ninja",
@@ -89,6 +91,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "interlocal.core.middleware.RequestIdMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -235,6 +238,38 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# --- Content-Security-Policy (django-csp; docs/security.md, "Content-Security-Policy") -------------
+# Every page loads its scripts, styles, fonts and images from this site only, and no script runs
+# that is not a file under /static/: no inline <script>, no on*= handler, no javascript: URL, no
+# eval (charts use Vega's expression interpreter instead of `new Function`). Inline <style> and
+# style="" attributes are refused too. INTERLOCAL_CSP_REPORT_ONLY=true sends the same policy as
+# Content-Security-Policy-Report-Only instead (the browser reports and blocks nothing), for trying a
+# change out in production; INTERLOCAL_CSP_REPORT_URI names a collector for the browsers' reports.
+# (No setting here may start with CSP_: django-csp's check csp.E001 takes those for its old format.)
+_csp_directives: dict[str, list[str]] = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'"],
+    # data: for the sign-in QR code (allauth renders the TOTP secret as a data: SVG) and USWDS icons.
+    "img-src": ["'self'", "data:"],
+    "font-src": ["'self'"],
+    "connect-src": ["'self'"],
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'none'"],
+}
+_csp_report_uri = env_str("INTERLOCAL_CSP_REPORT_URI")
+if _csp_report_uri:
+    _csp_directives["report-uri"] = [_csp_report_uri]
+INTERLOCAL_CSP_REPORT_ONLY = env_bool("INTERLOCAL_CSP_REPORT_ONLY", False)
+if INTERLOCAL_CSP_REPORT_ONLY:
+    CONTENT_SECURITY_POLICY_REPORT_ONLY = {"DIRECTIVES": _csp_directives}
+else:
+    CONTENT_SECURITY_POLICY = {"DIRECTIVES": _csp_directives}
+
+# HTTPS only, HSTS and secure cookies in production.
 if PRODUCTION:
     SECURE_SSL_REDIRECT = env_bool("INTERLOCAL_SSL_REDIRECT", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

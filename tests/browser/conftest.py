@@ -1,7 +1,9 @@
 """Browser tests: Debian's Chromium driven by Playwright against pytest-django's live server.
 
 Every page a test opens is checked with axe-core (WCAG 2.1 A and AA) and saved as a full-page
-screenshot in test-artifacts/screenshots/<name>.png for people to look at.
+screenshot in test-artifacts/screenshots/<name>.png for people to look at. Every test also fails
+when the browser refused anything under the Content-Security-Policy (an inline script or style,
+an eval, a resource from elsewhere): see `page` and `assert_no_csp_violations`.
 
 Flows that do not test signing in start from a session cookie (`sign_in_as`); the sign-in and
 enrolment tests (test_accounts, and test_pages' TOTP sign-in) use the real forms (`sign_in`).
@@ -38,6 +40,19 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+# Runs in every document before the page's own scripts (Playwright's init scripts are not subject to
+# the page's Content-Security-Policy) and hands each violation the browser reports to the test.
+CSP_LISTENER = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.__interlocalCspViolation({
+    directive: event.effectiveDirective,
+    blocked: event.blockedURI,
+    source: event.sourceFile ? `${event.sourceFile}:${event.lineNumber}` : "",
+    sample: event.sample,
+    disposition: event.disposition,
+  });
+});
+"""
 BLOCKING_IMPACTS = {"serious", "critical"}
 
 
@@ -69,10 +84,31 @@ def page(browser: Any, live_server: Any, transactional_db: Any) -> Iterator[Any]
     cache.clear()
     context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
     context.set_default_timeout(15_000)
+    violations: list[dict[str, Any]] = []
+    context.expose_binding(
+        "__interlocalCspViolation", lambda source, v: violations.append({**v, "page": source["frame"].url})
+    )
+    context.add_init_script(script=CSP_LISTENER)
+    # axe-core as an init script: a <script> tag with its text would be an inline script, which
+    # the Content-Security-Policy refuses (and which this suite would then report).
+    context.add_init_script(path=str(AXE))
     page = context.new_page()
     page.live_server_url = live_server.url  # for sign_in_as's session cookie
+    page.csp_violations = violations
     yield page
     context.close()
+    assert_no_csp_violations(page)
+
+
+def assert_no_csp_violations(page: Any) -> None:
+    """Fail if the browser reported a Content-Security-Policy violation on any page so far."""
+    found = page.csp_violations
+    assert not found, "the browser refused content under the Content-Security-Policy:\n" + "\n".join(
+        f"  {v['page']}: {v['directive']} blocked {v['blocked'] or '?'}"
+        + (f" at {v['source']}" if v["source"] else "")
+        + (f" ({v['sample']!r})" if v["sample"] else "")
+        for v in found
+    )
 
 
 def format_violations(violations: list[dict[str, Any]]) -> str:
@@ -92,8 +128,7 @@ def check_page(page: Any, name: str) -> list[dict[str, Any]]:
     page.wait_for_load_state("load")
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
-    if not page.evaluate("typeof window.axe !== 'undefined'"):
-        page.add_script_tag(path=str(AXE))
+    assert_no_csp_violations(page)
     result = page.evaluate(
         "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})",
         AXE_TAGS,

@@ -229,6 +229,8 @@ def test_campaign_end_to_end_browser_and_excel(page: Any, capitol: Template, tmp
     page.goto(f"/assessment/campaigns/{campaign.pk}/report/")
     expect(page.get_by_role("main")).to_contain_text("Electronic document management and records")
     check_page(page, "assessment-report")
+    # Every chart on these pages is drawn under the Content-Security-Policy (no eval, no inline style).
+    expect(page.locator(".il-chart--ready")).to_have_count(page.locator("[data-vega-spec]").count())
     with page.expect_download() as pdf_info:
         page.get_by_role("link", name="Download PDF").click()
     pdf = tmp_path / "report.pdf"

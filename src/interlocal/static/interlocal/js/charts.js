@@ -17,6 +17,13 @@
         .vegaEmbed(el, spec, {
           actions: { export: true, source: false, compiled: false, editor: false },
           renderer: "svg",
+          // The Content-Security-Policy allows no eval and no inline <style>: Vega's expressions
+          // run in its interpreter (not compiled with `new Function`), and vega-embed's and
+          // vega-tooltip's CSS comes from vendor/vega/vega-embed.css (includes/chart_scripts.html).
+          ast: true,
+          defaultStyle: false,
+          forceActionsMenu: true,
+          tooltip: { disableDefaultStyle: true },
         })
         .then(function (result) {
           el.classList.add("il-chart--ready");
