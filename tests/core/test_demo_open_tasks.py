@@ -107,9 +107,14 @@ def test_the_demo_leaves_open_tasks_with_plausible_figures(tmp_path):
     assert opened.status == Solicitation.Status.OPENED
 
 
-def test_loading_output_goes_to_the_log_not_the_console(tmp_path, capsys, settings):
+def test_loading_output_goes_to_the_log_not_the_console(tmp_path, capsys, settings, monkeypatch):
     """E-mails on the console backend and log lines printed while loading land in the log file."""
     import logging
+
+    # Another test in the same worker may have quietened this logger (a LOGGING reconfiguration).
+    tasks_logger = logging.getLogger("django_tasks")
+    for attr, value in (("disabled", False), ("propagate", True), ("level", logging.NOTSET)):
+        monkeypatch.setattr(tasks_logger, attr, value)
 
     from django.core.mail import send_mail
 

@@ -114,13 +114,14 @@ def test_vendor_verification_links_stay_out_of_the_app(world: Any) -> None:
 
 
 def test_in_app_links_stay_on_the_site(settings: Any) -> None:
-    settings.INTERLOCAL_BASE_URL = "https://interlocal.example"
+    settings.SITE_URL = "https://interlocal.example"
     assert (
         in_app_link("https://interlocal.example/assessment/responses/3/?a=1")
         == "/assessment/responses/3/?a=1"
     )
     assert in_app_link("/dashboard/") == "/dashboard/"
     assert in_app_link("https://evil.example/x/") == ""
+    assert in_app_link("http://interlocal.example/x/") == ""  # another scheme is another site
     assert in_app_link("//evil.example/x/") == ""
     assert in_app_link("javascript:alert(1)") == ""
 

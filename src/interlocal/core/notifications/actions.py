@@ -35,10 +35,10 @@ def in_app_link(url: str) -> str:
     if parts.scheme not in ("", "http", "https") or not parts.path.startswith("/"):
         return ""
     if parts.netloc:
-        from django.conf import settings
+        from interlocal.core.links import site_url
 
-        base = urlsplit(str(getattr(settings, "INTERLOCAL_BASE_URL", "") or ""))
-        if not base.netloc or parts.netloc != base.netloc:
+        base = urlsplit(site_url())
+        if not base.netloc or (parts.scheme, parts.netloc) != (base.scheme, base.netloc):
             return ""
     if parts.path.startswith("//"):
         return ""
