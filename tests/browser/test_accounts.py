@@ -118,5 +118,5 @@ def test_sign_in_errors_password_reset_and_mfa_pages(page, world):
 
     sign_in(page, world.alice.email, PASSWORD, totp_secret=totp_secret_of(world.alice))
     page.goto("/accounts/2fa/")
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Two-Factor Authentication")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Two-step sign-in")
     check_page(page, "account-mfa")

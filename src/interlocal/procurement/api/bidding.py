@@ -184,7 +184,7 @@ def procurement_bids_withdraw(request: HttpRequest, bid_id: IdParam) -> object:
 
 @router.post(
     "/procurement/solicitations/{solicitation_id}/open",
-    response={200: TabulationOut, **error_responses(401, 403, 404, 422)},
+    response={200: TabulationOut, **error_responses(400, 401, 403, 404, 422)},
     operation_id="procurement_bids_open",
     summary="Open the bids with a witness (not before the opening time)",
 )
@@ -256,7 +256,7 @@ def procurement_tabulation_get(request: HttpRequest, solicitation_id: IdParam) -
 
 @router.post(
     "/procurement/bids/{bid_id}/responsiveness",
-    response={200: BidOut, **error_responses(401, 403, 404, 422)},
+    response={200: BidOut, **error_responses(400, 401, 403, 404, 422)},
     operation_id="procurement_bids_responsiveness",
     summary="Mark an opened bid (or line) responsive or not",
 )
@@ -280,7 +280,7 @@ def procurement_bids_responsiveness(
 
 @router.post(
     "/procurement/bids/{bid_id}/scores",
-    response={200: ScoreOut, **error_responses(401, 403, 404, 422)},
+    response={200: ScoreOut, **error_responses(400, 401, 403, 404, 422)},
     operation_id="procurement_bids_score",
     summary="Score an opened bid against a criterion",
 )
@@ -307,7 +307,7 @@ def procurement_bids_score(request: HttpRequest, bid_id: IdParam, payload: Score
 
 @router.post(
     "/procurement/solicitations/{solicitation_id}/award",
-    response={201: list[ContractOut], **error_responses(401, 403, 404, 422)},
+    response={201: list[ContractOut], **error_responses(400, 401, 403, 404, 422)},
     operation_id="procurement_award",
     summary="Award the solicitation and create the contracts",
 )
@@ -405,7 +405,7 @@ def procurement_contracts_users_list(request: HttpRequest, contract_id: IdParam)
 
 @router.post(
     "/procurement/contracts/{contract_id}/openness",
-    response={200: ContractOut, **error_responses(401, 403, 404, 422)},
+    response={200: ContractOut, **error_responses(400, 401, 403, 404, 422)},
     operation_id="procurement_contracts_openness",
     summary="Open a master contract to other public bodies, or close it",
 )
@@ -444,7 +444,7 @@ def procurement_contracts_join(request: HttpRequest, contract_id: IdParam, paylo
 
 @router.post(
     "/procurement/contracts/{contract_id}/amendments",
-    response={201: AmendmentOut, **error_responses(401, 404, 422)},
+    response={201: AmendmentOut, **error_responses(400, 401, 404, 422)},
     operation_id="procurement_contracts_amend",
     summary="Record an amendment or renewal",
 )
