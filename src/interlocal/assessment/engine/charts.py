@@ -207,7 +207,7 @@ def benchmark_spec(rows: Sequence[dict[str, Any]], *, labels: dict[str, str]) ->
     """
     x = {"type": "quantitative", "title": labels.get("score", "Score")}
     y = {"field": "label", "type": "nominal", "sort": None, "title": None}
-    return {
+    spec: dict[str, Any] = {
         "$schema": SCHEMA,
         "width": "container",
         "height": {"step": 22},
@@ -230,16 +230,28 @@ def benchmark_spec(rows: Sequence[dict[str, Any]], *, labels: dict[str, str]) ->
                     "tooltip": [{"field": "mean", "format": ".2f"}],
                 },
             },
+        ],
+    }
+    if any(r.get("value") is not None for r in rows):
+        # The member's dots; no such layer for a viewer without values of their own (council,
+        # observers): an empty layer still draws a symbol group with nothing to name (axe's
+        # svg-img-alt). Each dot says what it shows, its accessible name.
+        spec["layer"].append(
             {
+                "transform": [
+                    {"filter": "isValid(datum.value)"},
+                    {"calculate": "datum.label + ': ' + format(datum.value, '.2f')", "as": "dot_text"},
+                ],
                 "mark": {"type": "point", "filled": True, "color": "#d83933", "size": 90},
                 "encoding": {
                     "y": y,
                     "x": {**x, "field": "value"},
+                    "description": {"field": "dot_text"},
                     "tooltip": [{"field": "value", "format": ".2f", "title": labels.get("you", "You")}],
                 },
-            },
-        ],
-    }
+            }
+        )
+    return spec
 
 
 # --- Static SVG ---------------------------------------------------------------------------------
