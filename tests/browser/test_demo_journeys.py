@@ -49,7 +49,7 @@ def _main(page: Any) -> Any:
     return page.locator("main")
 
 
-def test_member_staff_finish_their_answers(page: Any, demo: None) -> None:
+def _member_staff_finish_their_answers(page: Any) -> None:
     _start(page, "bob@avon.example.org")
     _main(page).get_by_role("link", name=f"{CAMPAIGN} — Avon").first.click()
     expect(page.get_by_role("heading", level=1)).to_have_text(CAMPAIGN)
@@ -57,7 +57,7 @@ def test_member_staff_finish_their_answers(page: Any, demo: None) -> None:
     check_page(page, "journey-member-staff-answers")
 
 
-def test_member_staff_elsewhere_join_a_round_and_enter_demand(page: Any, demo: None) -> None:
+def _member_staff_elsewhere_join_a_round_and_enter_demand(page: Any) -> None:
     _start(page, "quinn@airdrie.example.org")
     _main(page).get_by_role("link", name="2027 aerial imagery and LiDAR").first.click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("2027 aerial imagery and LiDAR")
@@ -67,7 +67,7 @@ def test_member_staff_elsewhere_join_a_round_and_enter_demand(page: Any, demo: N
     assert Membership.objects.filter(user__email="quinn@airdrie.example.org").exists()
 
 
-def test_council_staff_open_the_bids_with_a_witness(page: Any, demo: None) -> None:
+def _council_staff_open_the_bids_with_a_witness(page: Any) -> None:
     _start(page, "sam@capitol.example.org")
     bids = _main(page).locator("a[href$='/bids/']", has_text="Copier paper 2027").first
     bids.click()
@@ -80,7 +80,7 @@ def test_council_staff_open_the_bids_with_a_witness(page: Any, demo: None) -> No
     assert sol.status == Solicitation.Status.OPENED
 
 
-def test_vendor_acknowledges_the_addendum_and_reaches_the_bid_form(page: Any, demo: None) -> None:
+def _vendor_acknowledges_the_addendum_and_reaches_the_bid_form(page: Any) -> None:
     _start(page, "vince@vendor.example.org")
     _main(page).get_by_role("link", name="Solicitations to bid on").click()
     _main(page).get_by_role("link", name="Laptops 2027").click()
@@ -90,7 +90,7 @@ def test_vendor_acknowledges_the_addendum_and_reaches_the_bid_form(page: Any, de
     check_page(page, "journey-vendor-bid-form")
 
 
-def test_observer_reads_the_campaigns_benchmarks(page: Any, demo: None) -> None:
+def _observer_reads_the_campaigns_benchmarks(page: Any) -> None:
     _start(page, "olga@capitol.example.org")
     page.get_by_role("navigation", name="Main navigation").get_by_role(
         "link", name="Needs assessments"
@@ -101,7 +101,7 @@ def test_observer_reads_the_campaigns_benchmarks(page: Any, demo: None) -> None:
     check_page(page, "journey-observer-benchmarks")
 
 
-def test_consortium_admin_reminds_the_late_members(page: Any, demo: None) -> None:
+def _consortium_admin_reminds_the_late_members(page: Any) -> None:
     _start(page, "alice@capitol.example.org")
     page.get_by_role("navigation", name="Main navigation").get_by_role(
         "link", name="Needs assessments"
@@ -110,3 +110,13 @@ def test_consortium_admin_reminds_the_late_members(page: Any, demo: None) -> Non
     page.get_by_role("button", name=re.compile("Remind")).first.click()
     expect(page.locator(".usa-alert--success")).to_be_visible()
     check_page(page, "journey-admin-reminded")
+
+
+def test_each_demo_persona_reaches_its_open_task_by_clicking(page: Any, demo: None) -> None:
+    """One demo load for all of them (loading it takes about 15 s); each persona starts at `/`."""
+    _member_staff_finish_their_answers(page)
+    _member_staff_elsewhere_join_a_round_and_enter_demand(page)
+    _council_staff_open_the_bids_with_a_witness(page)
+    _vendor_acknowledges_the_addendum_and_reaches_the_bid_form(page)
+    _observer_reads_the_campaigns_benchmarks(page)
+    _consortium_admin_reminds_the_late_members(page)
