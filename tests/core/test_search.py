@@ -9,7 +9,6 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.db import connection
 from django.urls import reverse
 
 from interlocal.core.search import backend, providers
@@ -129,7 +128,7 @@ def test_fields_across_relations_are_searched(world):
     assert _found(world.bob, "insurance.pdf")["contract_documents"] == {"Zephyr insurance certificate"}
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="websearch syntax is PostgreSQL's")
+@pytest.mark.postgres  # websearch syntax is PostgreSQL's; deselected on SQLite (tests/conftest.py)
 def test_postgres_reads_websearch_syntax(world):
     build_corpus(world)
     assert _found(world.alice, '"zephyr laptops"')["solicitations"] == {"Zephyr laptops"}

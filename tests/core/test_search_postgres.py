@@ -11,7 +11,7 @@ from interlocal.tenancy.models import ConsortiumMember, Member
 
 pytestmark = [
     pytest.mark.django_db,
-    pytest.mark.skipif(connection.vendor != "postgresql", reason="GIN indexes are PostgreSQL's"),
+    pytest.mark.postgres,  # GIN indexes are PostgreSQL's; deselected on SQLite (tests/conftest.py)
 ]
 
 
