@@ -87,6 +87,9 @@ INSTALLED_APPS = [
     "interlocal.assessment",
     "interlocal.costing",
     "interlocal.procurement",
+    "interlocal.agreements",
+    "interlocal.services",
+    "interlocal.billing",
 ]
 
 MIDDLEWARE = [

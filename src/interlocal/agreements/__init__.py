@@ -1,0 +1,1 @@
+"""The agreements app (see docs/architecture.md)."""

@@ -1,0 +1,20 @@
+"""QuerySets of the agreements app; who sees what is declared on each model's `Tenancy`.
+
+Imports none of this app's models (models.py imports these).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from interlocal.tenancy.scoping import ScopedQuerySet
+
+__all__ = ["AgreementQuerySet", "PartyQuerySet"]
+
+
+class AgreementQuerySet(ScopedQuerySet[Any]):
+    """Agreements: consortium-owned; drafts only for the council, then read by everyone in the consortium."""
+
+
+class PartyQuerySet(ScopedQuerySet[Any]):
+    """The parties of agreements: consortium-owned, like their agreement."""

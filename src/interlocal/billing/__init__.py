@@ -1,0 +1,1 @@
+"""The billing app (see docs/architecture.md)."""

@@ -1,0 +1,1 @@
+"""Chargeback billing: runs, invoices, credit notes, payments and benefits (to be filled in)."""

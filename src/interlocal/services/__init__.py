@@ -1,0 +1,1 @@
+"""The services app (see docs/architecture.md)."""

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class ServicesConfig(AppConfig):
+    name = "interlocal.services"
+    label = "services"
+    verbose_name = "Shared services"
