@@ -10,7 +10,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest
-from ninja import Field, Header, Query, Router, Schema
+from ninja import Field, Header, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from interlocal.core.api import (
@@ -220,9 +220,12 @@ def services_usage_post(
         else:
             record, created = do_record_usage(row, acting_user=user, source="api"), True
     except IdempotencyConflict:
-        return 409, error_body(
-            "This Idempotency-Key was used before with a different request body.",
-            [{"loc": ["header", "Idempotency-Key"], "msg": "reused with a different body"}],
+        return Status(
+            409,
+            error_body(
+                "This Idempotency-Key was used before with a different request body.",
+                [{"loc": ["header", "Idempotency-Key"], "msg": "reused with a different body"}],
+            ),
         )
     except DjangoValidationError as exc:
         errors = (
@@ -230,8 +233,8 @@ def services_usage_post(
             if hasattr(exc, "error_dict")
             else [{"loc": ["body"], "msg": m} for m in exc.messages]
         )
-        return 400, error_body("The usage was refused; nothing was recorded.", errors)
-    return (201 if created else 200), record
+        return Status(400, error_body("The usage was refused; nothing was recorded.", errors))
+    return Status(201 if created else 200, record)
 
 
 @router.get(
