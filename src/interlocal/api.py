@@ -16,6 +16,7 @@ from interlocal.core.notifications.api import router as notifications_router
 from interlocal.core.search.api import router as search_router
 from interlocal.costing.api import router as costing_router
 from interlocal.procurement.api import router as procurement_router
+from interlocal.services.api import router as services_router
 from interlocal.taxonomy.api import router as taxonomy_router
 from interlocal.tenancy.api import router as tenancy_router
 
@@ -46,3 +47,4 @@ api.add_router("", assessment_router)
 api.add_router("", costing_router)
 api.add_router("", procurement_router)
 api.add_router("", search_router)
+api.add_router("", services_router)
