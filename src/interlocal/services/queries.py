@@ -174,9 +174,23 @@ def subscribed_during(service_id: int, member_id: int, start: dt.date, end: dt.d
 
 
 def current_participants(user: Any, service: Service, day: dt.date) -> list[Subscription]:
-    """Subscriptions of `service` current on `day` that `user` may read (the members' view)."""
-    qs = subscriptions_visible_to(user).filter(service=service, start__lte=day)
-    return [s for s in qs.order_by("member__name") if subscription_state_on(s, day).active]
+    """Subscriptions of `service` current on `day` that `user` may read (the members' view).
+
+    Two queries however many members: the dated ends are replayed from one read of the changes.
+    """
+    subs = list(
+        subscriptions_visible_to(user).filter(service=service, start__lte=day).order_by("member__name")
+    )
+    ends: dict[int, dt.date | None] = {s.pk: s.end for s in subs}
+    for sub_id, change_end in (
+        SubscriptionChange.objects.filter(
+            subscription_id__in=list(ends), effective__lte=day, end__isnull=False
+        )
+        .order_by("effective", "recorded_at", "pk")
+        .values_list("subscription_id", "end")
+    ):
+        ends[sub_id] = change_end
+    return [s for s in subs if ends[s.pk] is None or ends[s.pk] >= day]  # type: ignore[operator]
 
 
 def public_consortium(slug: str) -> Any:
