@@ -422,7 +422,7 @@ def do_sign_agreement(
 def diff_terms(before: dict[str, Any], after: dict[str, Any]) -> list[tuple[str, Any, Any]]:
     """(field, old, new) for every term that differs between two versions' terms."""
     keys = [*TERM_FIELDS, "services", "parties"]
-    keys += sorted(set(before) | set(after) - set(keys))
+    keys += sorted((set(before) | set(after)) - set(keys))
     return [(k, before.get(k), after.get(k)) for k in keys if before.get(k) != after.get(k)]
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -140,7 +141,8 @@ def template_edit(request: HttpRequest, kind: str) -> HttpResponse:
     )
 
 
-def _feed_user(request: HttpRequest) -> object:
+def _feed_user(request: HttpRequest) -> object | None:
+    """The token's person, the signed-in person, or None (then: the sign-in page)."""
     token = request.GET.get("token", "")
     if token:
         user = calendar_token_user(token)
@@ -148,7 +150,7 @@ def _feed_user(request: HttpRequest) -> object:
             raise Http404(_g("Unknown calendar link."))
         return user
     if not request.user.is_authenticated:
-        raise Http404(_g("Sign in, or use your calendar link."))
+        return None
     return request.user
 
 
@@ -163,6 +165,8 @@ def _ics(body: bytes, name: str) -> HttpResponse:
 def calendar_consortium(request: HttpRequest, pk: int) -> HttpResponse:
     """iCalendar feed of the consortium's agreement deadlines (session or ?token=)."""
     user = _feed_user(request)
+    if user is None:
+        return redirect_to_login(request.get_full_path())
     consortium = get_consortium_for_user(user, pk)  # type: ignore[arg-type]
     rows = agreements_visible_to(user).filter(consortium=consortium)
     return _ics(calendar_ics(rows, name=consortium.name), f"agreements-{consortium.pk}")
@@ -172,6 +176,8 @@ def calendar_consortium(request: HttpRequest, pk: int) -> HttpResponse:
 def calendar_member(request: HttpRequest, pk: int) -> HttpResponse:
     """iCalendar feed of the deadlines of the agreements a member is party to (session or ?token=)."""
     user = _feed_user(request)
+    if user is None:
+        return redirect_to_login(request.get_full_path())
     member = get_member_for_user(user, pk)  # type: ignore[arg-type]
     rows = agreements_of_member(user, member.pk).filter(parties__withdrawn_on__isnull=True)
     return _ics(calendar_ics(rows, name=member.name), f"agreements-member-{member.pk}")
