@@ -55,6 +55,7 @@ __all__ = [
     "is_signatory",
     "may_sign_for",
     "parties_of",
+    "reads_consortium",
     "reminders_sent",
     "service_choices",
     "signature_requests_for",
@@ -335,3 +336,11 @@ def calendar_token_of(user: Any) -> str | None:
     """The person's own calendar secret, if they made one."""
     row = CalendarToken.objects.visible_to(user).first()
     return row.token if row else None
+
+
+def reads_consortium(user: Any, consortium_id: int) -> bool:
+    """Whether `user` reads the consortium's agreements (any role there but vendor)."""
+    from interlocal.tenancy.roles import CONSORTIUM_READ_ROLES
+    from interlocal.tenancy.scoping import grants_for
+
+    return consortium_id in grants_for(user).consortia(CONSORTIUM_READ_ROLES)

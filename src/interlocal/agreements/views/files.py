@@ -36,6 +36,7 @@ from interlocal.agreements.queries import (
     get_document_for_user,
     get_signature_for_user,
     is_council,
+    reads_consortium,
 )
 from interlocal.agreements.views.common import consortium_of, show_errors
 from interlocal.tenancy.queries import get_consortium_for_user, get_member_for_user
@@ -168,6 +169,8 @@ def calendar_consortium(request: HttpRequest, pk: int) -> HttpResponse:
     if user is None:
         return redirect_to_login(request.get_full_path())
     consortium = get_consortium_for_user(user, pk)  # type: ignore[arg-type]
+    if not reads_consortium(user, consortium.pk):
+        raise Http404(_g("No agreements calendar here."))
     rows = agreements_visible_to(user).filter(consortium=consortium)
     return _ics(calendar_ics(rows, name=consortium.name), f"agreements-{consortium.pk}")
 
