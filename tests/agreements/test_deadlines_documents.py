@@ -43,9 +43,11 @@ def test_reminders_are_sent_once(world, django_capture_on_commit_callbacks, sett
     assert {"alice@capitol.example", "ada@avon.example", "carol@bolton.example"} <= recipients
     # Late by a long way: 30 and 7 both due, one e-mail, both recorded.
     assert _run_tasks(django_capture_on_commit_callbacks, dt.date(2027, 9, 30)) == 1
-    assert set(
-        DeadlineReminder.objects.filter(kind="notice").values_list("days_before", flat=True)
-    ) == {90, 30, 7}
+    assert set(DeadlineReminder.objects.filter(kind="notice").values_list("days_before", flat=True)) == {
+        90,
+        30,
+        7,
+    }
 
 
 def test_ical_feed_parses(world):
@@ -88,7 +90,9 @@ def test_documents_generated_and_versioned(world):
     import docx
 
     docx_row = next(d for d in second if d.format == "docx")
-    text = "\n".join(p.text for p in docx.Document(io.BytesIO(docx_row.file.file.open("rb").read())).paragraphs)
+    text = "\n".join(
+        p.text for p in docx.Document(io.BytesIO(docx_row.file.file.open("rb").read())).paragraphs
+    )
     assert "Shared IT agreement" in text
     assert "Avon" in text
 
@@ -96,11 +100,16 @@ def test_documents_generated_and_versioned(world):
 def test_template_sandbox_sees_only_its_context(world):
     agreement = in_force(world)
     do_save_document_template(
-        world.capitol, "sla", "<p>{{ agreement.title }}|{{ settings.SECRET_KEY }}|{{ request }}</p>", acting_user=world.alice
+        world.capitol,
+        "sla",
+        "<p>{{ agreement.title }}|{{ settings.SECRET_KEY }}|{{ request }}</p>",
+        acting_user=world.alice,
     )
     assert render_document_html(agreement, "sla") == "<p>Shared IT agreement||</p>"
     with pytest.raises(Exception):  # noqa: B017 - loading files is not possible
-        do_save_document_template(world.capitol, "sla", "{% include '/etc/passwd' %}", acting_user=world.alice)
+        do_save_document_template(
+            world.capitol, "sla", "{% include '/etc/passwd' %}", acting_user=world.alice
+        )
         render_document_html(agreement, "sla")
 
 

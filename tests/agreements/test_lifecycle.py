@@ -39,7 +39,13 @@ def test_lifecycle_draft_to_in_force(world):
     assert agreement.status == AgreementStatus.CIRCULATED
     assert versions_of(agreement).count() == 1
     assert [p.member for p in signature_requests_for(world.ada)] == [world.avon]
-    do_sign_agreement(party(agreement, world.avon), acting_user=world.ada, typed_name="Ada", ip_address="10.0.0.1", user_agent="UA")
+    do_sign_agreement(
+        party(agreement, world.avon),
+        acting_user=world.ada,
+        typed_name="Ada",
+        ip_address="10.0.0.1",
+        user_agent="UA",
+    )
     agreement.refresh_from_db()
     assert agreement.status == AgreementStatus.CIRCULATED
     assert signature_requests_for(world.ada) == []
@@ -47,7 +53,12 @@ def test_lifecycle_draft_to_in_force(world):
     agreement.refresh_from_db()
     assert agreement.status == AgreementStatus.IN_FORCE
     sig = Signature.objects.get(party__member=world.avon, party__agreement=agreement)
-    assert (sig.signed_by, sig.ip_address, sig.user_agent, sig.typed_name) == (world.ada, "10.0.0.1", "UA", "Ada")
+    assert (sig.signed_by, sig.ip_address, sig.user_agent, sig.typed_name) == (
+        world.ada,
+        "10.0.0.1",
+        "UA",
+        "Ada",
+    )
     event = AuditEvent.objects.filter(action="agreements.agreement.signed").order_by("seq").first()
     assert event.after["typed_name"] == "Ada"
     assert AuditEvent.objects.filter(action="agreements.agreement.in_force").exists()

@@ -25,11 +25,19 @@ def test_list_search_and_filter(world, client_for):
 
 
 def test_create_happy_path_and_readonly_403(world, client_for):
-    data = {"title": "New one", "term_months": 24, "renewal": "vote", "notice_days": 60, "effective_date": "2027-02-01"}
+    data = {
+        "title": "New one",
+        "term_months": 24,
+        "renewal": "vote",
+        "notice_days": 60,
+        "effective_date": "2027-02-01",
+    }
     response = client_for("alice").post(reverse("agreements:create"), data)
     assert response.status_code == 302
     assert Agreement.objects.filter(title="New one").exists()
-    assert client_for("olga").post(reverse("agreements:create"), {**data, "title": "Olga's"}).status_code == 403
+    assert (
+        client_for("olga").post(reverse("agreements:create"), {**data, "title": "Olga's"}).status_code == 403
+    )
     assert client_for("bob").get(reverse("agreements:create")).status_code == 403
     assert not Agreement.objects.filter(title="Olga's").exists()
 
@@ -68,8 +76,13 @@ def test_transitions_and_amend_pages(world, client_for):
     amend = reverse("agreements:amend", args=[agreement.pk])
     assert client_for("bob").get(amend).status_code == 403
     data = {
-        "title": agreement.title, "reference": "", "effective_date": "2027-01-01", "term_months": 12,
-        "renewal": "automatic", "notice_days": 45, "reason": "Shorter notice",
+        "title": agreement.title,
+        "reference": "",
+        "effective_date": "2027-01-01",
+        "term_months": 12,
+        "renewal": "automatic",
+        "notice_days": 45,
+        "reason": "Shorter notice",
     }
     response = client_for("alice").post(amend, data)
     assert response.status_code == 302
@@ -85,7 +98,10 @@ def test_withdraw_page(world, client_for):
     assert client_for("alice").post(url, {"withdrawn_on": "2027-05-01"}).status_code == 302
     bolton.refresh_from_db()
     assert str(bolton.withdrawn_on) == "2027-05-01"
-    assert "withdrew 2027-05-01" in client_for("bob").get(reverse("agreements:detail", args=[agreement.pk])).content.decode()
+    assert (
+        "withdrew 2027-05-01"
+        in client_for("bob").get(reverse("agreements:detail", args=[agreement.pk])).content.decode()
+    )
 
 
 def test_signed_pdf_isolation(world, client_for):

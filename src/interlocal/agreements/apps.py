@@ -22,7 +22,9 @@ class AgreementsConfig(AppConfig):
 
         register_nav(NavItem("agreements:list", _("Agreements"), order=45, visible=_in_consortium))
         register_card(
-            DashboardCard("agreements.agreements", "agreements/cards/agreements.html", views.agreements_card, 45)
+            DashboardCard(
+                "agreements.agreements", "agreements/cards/agreements.html", views.agreements_card, 45
+            )
         )
         register_provider(
             TaskProvider("agreements.signatures", _("Signatures requested"), inbox.signatures_requested, 45)

@@ -60,7 +60,9 @@ class PartyForm(forms.Form):
         empty_label=_("The consortium itself (as provider)"),
     )
     role = forms.ChoiceField(label=_("Role"), choices=PartyRole.choices)
-    joined_on = forms.DateField(label=_("Joins on"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    joined_on = forms.DateField(
+        label=_("Joins on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
 
     def __init__(self, *args: Any, members: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -76,9 +78,7 @@ class SignatoryForm(forms.Form):
 
 
 class SignForm(forms.Form):
-    typed_name = forms.CharField(
-        label=_("Type your full name to sign"), max_length=200, required=False
-    )
+    typed_name = forms.CharField(label=_("Type your full name to sign"), max_length=200, required=False)
     signed_pdf = forms.FileField(label=_("Or upload the signed agreement (PDF)"), required=False)
 
     def clean(self) -> dict[str, Any]:

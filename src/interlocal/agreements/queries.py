@@ -239,9 +239,7 @@ def signature_requests_for(user: Any) -> list[AgreementParty]:
         )
         .select_related("agreement", "member")
     )
-    signed = set(
-        Signature.objects.filter(party__in=parties).values_list("party_id", "version")
-    )
+    signed = set(Signature.objects.filter(party__in=parties).values_list("party_id", "version"))
     return [p for p in parties if (p.pk, p.agreement.version) not in signed]
 
 
@@ -259,7 +257,9 @@ def agreement_in_force_for(member: Any, service: Any, day: dt.date) -> Agreement
     member_id = getattr(member, "pk", member)
     service_id = getattr(service, "pk", service)
     candidates = (
-        Agreement.objects.filter(status=AgreementStatus.IN_FORCE, services=service_id, effective_date__lte=day)
+        Agreement.objects.filter(
+            status=AgreementStatus.IN_FORCE, services=service_id, effective_date__lte=day
+        )
         # one filter() call: the three conditions hold for the same party row
         .filter(
             Q(parties__member_id=member_id)
@@ -291,7 +291,6 @@ def calendar_token_user(token: str) -> Any:
     if row is None or not row.user.is_active:
         return None
     return row.user
-
 
 
 def consortium_members(consortium_id: int) -> QuerySet[Any]:

@@ -63,7 +63,10 @@ def do_send_deadline_reminders(today: dt.date | None = None) -> int:
     agreements = Agreement.objects.filter(status=AgreementStatus.IN_FORCE, effective_date__isnull=False)
     for agreement in agreements.select_related("consortium").order_by("pk"):
         d = deadlines_of(agreement)
-        for kind, deadline in ((DeadlineReminder.Kind.NOTICE, d.notice), (DeadlineReminder.Kind.RENEWAL, d.renewal)):
+        for kind, deadline in (
+            (DeadlineReminder.Kind.NOTICE, d.notice),
+            (DeadlineReminder.Kind.RENEWAL, d.renewal),
+        ):
             if deadline is None or deadline < today:
                 continue
             due = [n for n in REMIND_DAYS if deadline - dt.timedelta(days=n) <= today]
@@ -95,7 +98,9 @@ def _send_one(
     try:
         with transaction.atomic():
             for n in todo:
-                DeadlineReminder.objects.create(agreement=agreement, kind=kind, deadline=deadline, days_before=n)
+                DeadlineReminder.objects.create(
+                    agreement=agreement, kind=kind, deadline=deadline, days_before=n
+                )
     except IntegrityError:  # a concurrent run recorded it first
         return False
     nearest = min(todo)
@@ -133,7 +138,9 @@ def do_rotate_calendar_token(*, acting_user: User) -> CalendarToken:
     """Give the person a new secret for the calendar feed links (the old links stop working)."""
     token = secrets.token_urlsafe(32)
     row, _created = CalendarToken.objects.update_or_create(user=acting_user, defaults={"token": token})
-    audit.record(acting_user, "agreements.calendar_token.rotated", None, object_type="agreements.calendartoken")
+    audit.record(
+        acting_user, "agreements.calendar_token.rotated", None, object_type="agreements.calendartoken"
+    )
     return row
 
 

@@ -64,7 +64,9 @@ def _check_template(body: str) -> None:
 
 
 @transaction.atomic
-def do_save_document_template(consortium: Any, kind: str, body: str, *, acting_user: User) -> DocumentTemplate:
+def do_save_document_template(
+    consortium: Any, kind: str, body: str, *, acting_user: User
+) -> DocumentTemplate:
     """Save the consortium's own template of `kind` (the council); the syntax is checked first."""
     require_council(acting_user, consortium.pk)
     if kind not in DocumentKind.values:

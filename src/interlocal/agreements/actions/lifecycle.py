@@ -99,9 +99,7 @@ def agreement_rights(user: Any, agreement: Agreement) -> AgreementRights:
     sign_parties: tuple[int, ...] = ()
     if status == AgreementStatus.CIRCULATED and user.is_authenticated:
         sign_parties = tuple(
-            Signatory.objects.filter(
-                party__agreement=agreement, party__withdrawn_on__isnull=True, user=user
-            )
+            Signatory.objects.filter(party__agreement=agreement, party__withdrawn_on__isnull=True, user=user)
             .exclude(party_id__in=list(signed))
             .values_list("party_id", flat=True)
         )
@@ -192,8 +190,13 @@ def do_add_party(
     if role not in PartyRole.values:
         raise ValidationError({"role": _("Unknown role.")})
     if member is None and role != PartyRole.PROVIDER:
-        raise ValidationError({"member": _("Only the consortium's own party may have no member (as provider).")})
-    if member is not None and not member.participations.filter(consortium_id=agreement.consortium_id).exists():
+        raise ValidationError(
+            {"member": _("Only the consortium's own party may have no member (as provider).")}
+        )
+    if (
+        member is not None
+        and not member.participations.filter(consortium_id=agreement.consortium_id).exists()
+    ):
         raise ValidationError({"member": _("That member does not take part in this consortium.")})
     if member is None and AgreementParty.objects.filter(agreement=agreement, member__isnull=True).exists():
         raise ValidationError({"member": _("The consortium is already a party.")})
@@ -312,7 +315,8 @@ def do_circulate_agreement(agreement: Agreement, *, acting_user: User) -> Agreem
     missing = [p for p in parties if not p.signatories.all()]
     if missing:
         raise ValidationError(
-            _("Every party needs a signatory before circulation: %(p)s") % {"p": ", ".join(str(p) for p in missing)},
+            _("Every party needs a signatory before circulation: %(p)s")
+            % {"p": ", ".join(str(p) for p in missing)},
             code="no_signatory",
         )
     agreement.status = AgreementStatus.CIRCULATED
@@ -435,7 +439,9 @@ def do_amend_agreement(
     agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
     require_council(acting_user, agreement.consortium_id)
     if agreement.status not in (AgreementStatus.CIRCULATED, AgreementStatus.IN_FORCE):
-        raise ValidationError(_("Only a circulated or in-force agreement can be amended."), code="not_amendable")
+        raise ValidationError(
+            _("Only a circulated or in-force agreement can be amended."), code="not_amendable"
+        )
     before = terms_of(agreement)
     services = _apply(agreement, dict(changes))
     if services is not None:
@@ -458,7 +464,9 @@ def do_amend_agreement(
     return version
 
 
-def _transition(agreement: Agreement, acting_user: User, allowed: tuple[str, ...], to: str, action: str) -> Agreement:
+def _transition(
+    agreement: Agreement, acting_user: User, allowed: tuple[str, ...], to: str, action: str
+) -> Agreement:
     agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
     require_council(acting_user, agreement.consortium_id)
     if agreement.status not in allowed:
@@ -478,7 +486,11 @@ def _transition(agreement: Agreement, acting_user: User, allowed: tuple[str, ...
 def do_expire_agreement(agreement: Agreement, *, acting_user: User) -> Agreement:
     """Mark an in-force agreement expired (its term ended without renewal)."""
     return _transition(
-        agreement, acting_user, (AgreementStatus.IN_FORCE,), AgreementStatus.EXPIRED, "agreements.agreement.expired"
+        agreement,
+        acting_user,
+        (AgreementStatus.IN_FORCE,),
+        AgreementStatus.EXPIRED,
+        "agreements.agreement.expired",
     )
 
 
@@ -519,13 +531,17 @@ def do_renew_agreement(agreement: Agreement, *, acting_user: User) -> Agreement:
 
 
 @transaction.atomic
-def do_withdraw_party(party: AgreementParty, *, acting_user: User, on: dt.date | None = None) -> AgreementParty:
+def do_withdraw_party(
+    party: AgreementParty, *, acting_user: User, on: dt.date | None = None
+) -> AgreementParty:
     """A member withdraws: the party row, its signatures and all history stay; it is bound no more
     after `on` (today by default)."""
     agreement = Agreement.objects.select_for_update().get(pk=party.agreement_id)
     require_council(acting_user, agreement.consortium_id)
     if agreement.status not in (AgreementStatus.CIRCULATED, AgreementStatus.IN_FORCE):
-        raise ValidationError(_("A member withdraws from a circulated or in-force agreement."), code="bad_status")
+        raise ValidationError(
+            _("A member withdraws from a circulated or in-force agreement."), code="bad_status"
+        )
     if party.member_id is None or party.role != PartyRole.MEMBER:
         raise ValidationError(_("Only a participating member can withdraw."), code="not_member")
     if party.withdrawn_on is not None:

@@ -200,7 +200,9 @@ def agreement_amend(request: HttpRequest, pk: int) -> HttpResponse:
     if not agreement_rights(request.user, agreement).can_amend:
         raise PermissionDenied(_g("Only the council amends a circulated or in-force agreement."))
     form = AmendForm(
-        request.POST or None, instance=agreement, services=service_choices(request.user, agreement.consortium_id)
+        request.POST or None,
+        instance=agreement,
+        services=service_choices(request.user, agreement.consortium_id),
     )
     if request.method == "POST" and form.is_valid():
         changes = form.changes()
