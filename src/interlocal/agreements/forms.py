@@ -53,7 +53,7 @@ class AmendForm(AgreementForm):
 
 
 class PartyForm(forms.Form):
-    member = forms.ModelChoiceField(
+    member: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
         label=_("Member"),
         queryset=None,  # type: ignore[arg-type]
         required=False,
@@ -70,7 +70,10 @@ class PartyForm(forms.Form):
 
 
 class SignatoryForm(forms.Form):
-    user = forms.ModelChoiceField(label=_("Signatory"), queryset=None)  # type: ignore[arg-type]
+    user: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        label=_("Signatory"),
+        queryset=None,  # type: ignore[arg-type]
+    )
 
     def __init__(self, *args: Any, people: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

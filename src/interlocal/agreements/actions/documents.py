@@ -213,9 +213,9 @@ def _docx(html: str, title: str) -> bytes:
     parser._flush()
     for style, text in parser.blocks:
         document.add_paragraph(text.strip(" |"), style=style)
-    out = io.BytesIO()
-    document.save(out)
-    return out.getvalue()
+    buffer = io.BytesIO()
+    document.save(buffer)  # a Word document, not a spreadsheet
+    return buffer.getvalue()
 
 
 @transaction.atomic
