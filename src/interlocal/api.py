@@ -8,6 +8,7 @@ The OpenAPI document is committed as docs/openapi.json: after changing an operat
 from __future__ import annotations
 
 from interlocal.accounts.api import router as accounts_router
+from interlocal.agreements.api import router as agreements_router
 from interlocal.assessment.api import router as assessment_router
 from interlocal.audit.api import router as audit_router
 from interlocal.core.api import API_AUTH, InterlocalAPI, UserThrottle
@@ -46,5 +47,6 @@ api.add_router("", taxonomy_router)
 api.add_router("", assessment_router)
 api.add_router("", costing_router)
 api.add_router("", procurement_router)
+api.add_router("", agreements_router)
 api.add_router("", search_router)
 api.add_router("", services_router)

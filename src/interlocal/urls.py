@@ -18,6 +18,7 @@ urlpatterns = [
     path("costing/", include("interlocal.costing.urls")),
     path("procurement/", include("interlocal.procurement.urls")),
     path("services/", include("interlocal.services.urls")),
+    path("agreements/", include("interlocal.agreements.urls")),
     path("files/<int:pk>/", core_files.download, name="file_download"),
     path("healthz", core_views.healthz, name="healthz"),
 ]

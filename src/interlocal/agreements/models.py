@@ -12,11 +12,33 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from interlocal.agreements.querysets import AgreementQuerySet, PartyQuerySet
+from interlocal.agreements.querysets import (
+    AgreementQuerySet,
+    CalendarTokenQuerySet,
+    DocumentQuerySet,
+    PartyQuerySet,
+    ReminderQuerySet,
+    SignatureQuerySet,
+    VersionQuerySet,
+)
 from interlocal.tenancy.models import Consortium, Member
 from interlocal.tenancy.scoping import Tenancy
 
-__all__ = ["Agreement", "AgreementParty", "AgreementStatus", "PartyRole", "Renewal"]
+__all__ = [
+    "Agreement",
+    "AgreementParty",
+    "AgreementStatus",
+    "AgreementVersion",
+    "CalendarToken",
+    "DeadlineReminder",
+    "DocumentKind",
+    "DocumentTemplate",
+    "GeneratedDocument",
+    "PartyRole",
+    "Renewal",
+    "Signatory",
+    "Signature",
+]
 
 
 class AgreementStatus(models.TextChoices):
@@ -112,3 +134,188 @@ class AgreementParty(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member or self.agreement.consortium} ({self.role})"
+
+
+class Signatory(models.Model):
+    """A person who may sign for one party (a person with a role in that member, or council for the consortium)."""
+
+    party = models.ForeignKey(AgreementParty, on_delete=models.CASCADE, related_name="signatories")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    added_at = models.DateTimeField(default=timezone.now)
+
+    tenancy = Tenancy(consortium="party__agreement__consortium")
+    objects = PartyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["party", "user__email"]
+        constraints = [models.UniqueConstraint(fields=["party", "user"], name="uniq_agreement_signatory")]
+
+    def __str__(self) -> str:
+        return f"{self.user} for {self.party}"
+
+
+class Signature(models.Model):
+    """One party's signature of one version of an agreement: who, when, from where, and how."""
+
+    class Method(models.TextChoices):
+        TYPED = "typed", _("Typed name")
+        PDF = "pdf", _("Signed PDF uploaded")
+
+    party = models.ForeignKey(AgreementParty, on_delete=models.CASCADE, related_name="signatures")
+    version = models.PositiveIntegerField(_("version"))
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("signed by")
+    )
+    signed_at = models.DateTimeField(_("signed at"), default=timezone.now)
+    method = models.CharField(_("method"), max_length=6, choices=Method.choices)
+    typed_name = models.CharField(_("typed name"), max_length=200, blank=True)
+    file = models.ForeignKey(
+        "core.StoredFile", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    user_agent = models.CharField(_("user agent"), max_length=400, blank=True)
+
+    tenancy = Tenancy(consortium="party__agreement__consortium")
+    objects = SignatureQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["party", "-version", "signed_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["party", "version"], name="uniq_agreement_signature_version")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.party} v{self.version}"
+
+
+class AgreementVersion(models.Model):
+    """The terms of one version of an agreement, frozen when it was circulated (amendments add versions)."""
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField(_("version"))
+    terms = models.JSONField(_("terms"), default=dict)
+    reason = models.CharField(_("reason"), max_length=300, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    tenancy = Tenancy(consortium="agreement__consortium")
+    objects = VersionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["agreement", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["agreement", "number"], name="uniq_agreement_version_number")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agreement} v{self.number}"
+
+
+class DeadlineReminder(models.Model):
+    """A reminder e-mail sent for one deadline of one agreement, so each is sent once."""
+
+    class Kind(models.TextChoices):
+        NOTICE = "notice", _("Notice deadline")
+        RENEWAL = "renewal", _("Renewal date")
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="reminders")
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    deadline = models.DateField()
+    days_before = models.PositiveIntegerField()
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    tenancy = Tenancy(consortium="agreement__consortium")
+    objects = ReminderQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["agreement", "deadline", "-days_before"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agreement", "kind", "deadline", "days_before"], name="uniq_agreement_reminder"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agreement} {self.kind} {self.deadline} -{self.days_before}d"
+
+
+class DocumentKind(models.TextChoices):
+    """The documents generated from an agreement."""
+
+    GOVERNANCE_CHARTER = "governance_charter", _("Governance charter")
+    INTERLOCAL_AGREEMENT = "interlocal_agreement", _("Interlocal agreement")
+    SLA = "sla", _("Service level agreement")
+    REQUIREMENTS = "requirements_specification", _("Requirements specification")
+
+
+class DocumentTemplate(models.Model):
+    """A consortium's own template for one kind of document (Django template syntax, a sandboxed context)."""
+
+    consortium = models.ForeignKey(Consortium, on_delete=models.CASCADE, related_name="document_templates")
+    kind = models.CharField(_("kind"), max_length=30, choices=DocumentKind.choices)
+    body = models.TextField(_("body"))
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    tenancy = Tenancy(consortium="consortium")
+    objects = DocumentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["consortium", "kind"]
+        constraints = [
+            models.UniqueConstraint(fields=["consortium", "kind"], name="uniq_agreement_document_template")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.consortium}: {self.get_kind_display()}"
+
+
+class GeneratedDocument(models.Model):
+    """One generated file of an agreement (numbered per agreement and kind); every one is kept."""
+
+    class Format(models.TextChoices):
+        PDF = "pdf", "PDF"
+        DOCX = "docx", "DOCX"
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="documents")
+    kind = models.CharField(_("kind"), max_length=30, choices=DocumentKind.choices)
+    number = models.PositiveIntegerField(_("number"))
+    format = models.CharField(_("format"), max_length=4, choices=Format.choices)
+    agreement_version = models.PositiveIntegerField(_("agreement version"))
+    file = models.ForeignKey("core.StoredFile", on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    tenancy = Tenancy(consortium="agreement__consortium")
+    objects = DocumentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["agreement", "kind", "-number", "format"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agreement", "kind", "number", "format"], name="uniq_agreement_generated_document"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agreement} {self.kind} #{self.number}.{self.format}"
+
+
+class CalendarToken(models.Model):
+    """A person's secret for reading the deadline calendar feeds without a session."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    token = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    tenancy = Tenancy(owner="user")
+    objects = CalendarTokenQuerySet.as_manager()
+
+    def __str__(self) -> str:
+        return f"calendar token of {self.user_id}"

@@ -9,7 +9,15 @@ from typing import Any
 
 from interlocal.tenancy.scoping import ScopedQuerySet
 
-__all__ = ["AgreementQuerySet", "PartyQuerySet"]
+__all__ = [
+    "AgreementQuerySet",
+    "CalendarTokenQuerySet",
+    "DocumentQuerySet",
+    "PartyQuerySet",
+    "ReminderQuerySet",
+    "SignatureQuerySet",
+    "VersionQuerySet",
+]
 
 
 class AgreementQuerySet(ScopedQuerySet[Any]):
@@ -18,3 +26,23 @@ class AgreementQuerySet(ScopedQuerySet[Any]):
 
 class PartyQuerySet(ScopedQuerySet[Any]):
     """The parties of agreements: consortium-owned, like their agreement."""
+
+
+class SignatureQuerySet(ScopedQuerySet[Any]):
+    """Signatures: read by everyone in the agreement's consortium."""
+
+
+class VersionQuerySet(ScopedQuerySet[Any]):
+    """Frozen versions of an agreement's terms."""
+
+
+class ReminderQuerySet(ScopedQuerySet[Any]):
+    """The deadline reminders already sent."""
+
+
+class DocumentQuerySet(ScopedQuerySet[Any]):
+    """Document templates and generated documents: consortium-owned."""
+
+
+class CalendarTokenQuerySet(ScopedQuerySet[Any]):
+    """A person's own calendar feed secret."""
