@@ -17,7 +17,7 @@ from .arithmetic import (
     integer_numerators,
     round_half_even,
 )
-from .model import BASIS, PRORATED, Billing, Participant
+from .model import BASIS, PRORATED, Billing, Number, Participant
 from .parse import parse_billing
 
 __all__ = ["Charge", "Charges", "charge", "compute"]
@@ -77,6 +77,12 @@ class Charges:
         }
 
 
+def _exact(value: Number | None, what: str) -> Fraction:
+    if value is None:
+        raise ValueError(f"{what} is required by this rule")
+    return Fraction(value)
+
+
 def _need(value: T | None, what: str) -> T:
     if value is None:
         raise ValueError(f"{what} is required by this rule")
@@ -100,7 +106,7 @@ def charge(billing: Billing) -> Charges:
     )
 
     if rule.kind == "unit_price":
-        price = Fraction(_need(rule.unit_price, "unit_price"))
+        price = _exact(rule.unit_price, "unit_price")
         units, scale = _basis_numerators(people, "units")
         # units_i / scale × price × d / D, in cents
         num_factor = price.numerator * 100
@@ -122,7 +128,7 @@ def charge(billing: Billing) -> Charges:
     if rule.kind == "equal":
         parts.append(("amount", apportion_integers(amount, days, ids)))
     elif rule.kind == "base_plus_usage":
-        base = base_cents(amount, Fraction(_need(rule.base_fraction, "base_fraction")))
+        base = base_cents(amount, _exact(rule.base_fraction, "base_fraction"))
         usage, _ = _basis_numerators(people, "usage")
         parts.append(("base", apportion_integers(base, days, ids)))
         parts.append(("usage", apportion_integers(amount - base, usage, ids)))
