@@ -111,3 +111,35 @@ def test_apportion_properties(amount, weights, rnd):
     rnd.shuffle(order)
     shuffled = apportion(amount, [weights[i] for i in order], [ids[i] for i in order])
     assert dict(zip([ids[i] for i in order], shuffled, strict=True)) == dict(zip(ids, cents, strict=True))
+
+
+def _run(rule, participants, amount="100.00"):
+    data = {"period": PERIOD, "rule": rule, "participants": participants, "amount": amount}
+    return [c["amount"] for c in compute(data)["charges"]]
+
+
+def test_simple_rules():
+    people = [
+        {"id": "a", "population": 2, "share": "0.75", "usage": "1"},
+        {"id": "b", "population": 1, "share": "0.25", "usage": "3", "joined": "2027-02-15"},
+        {"id": "c", "population": 5, "share": "1", "usage": "0", "left": "2026-12-31"},
+    ]
+    assert _run({"kind": "equal"}, people) == ["66.67", "33.33", "0.00"]
+    assert _run({"kind": "per_capita"}, people) == ["80.00", "20.00", "0.00"]
+    assert _run({"kind": "fixed_shares"}, people) == ["85.71", "14.29", "0.00"]
+    assert _run({"kind": "by_usage"}, people) == ["25.00", "75.00", "0.00"]
+
+
+@pytest.mark.parametrize(
+    ("rule", "participants", "line"),
+    [
+        ({"kind": "lottery"}, [{"id": "a"}], "rule.kind: unknown rule 'lottery'"),
+        ({"kind": "base_plus_usage"}, [{"id": "a"}], "rule.base_fraction: missing"),
+        ({"kind": "by_usage"}, [{"id": "a", "usage": 0}], "participants: all weights are zero"),
+        ({"kind": "equal"}, [{"id": "a", "left": "2026-01-01"}], "participants: all weights are zero"),
+    ],
+)
+def test_bad_rules_and_weights(rule, participants, line):
+    with pytest.raises(InputError) as info:
+        compute({"period": PERIOD, "rule": rule, "participants": participants, "amount": "1.00"})
+    assert info.value.lines()[0].startswith(line)
