@@ -11,7 +11,9 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from fractions import Fraction
+from itertools import repeat
 
 __all__ = [
     "Apportionment",
@@ -46,10 +48,16 @@ def base_cents(amount_cents: int, base_fraction: Fraction) -> int:
     return round_half_even(amount_cents * base_fraction.numerator, base_fraction.denominator)
 
 
-def integer_numerators(values: Sequence[Fraction]) -> tuple[list[int], int]:
-    """Numerators of `values` over their least common denominator, and that denominator."""
-    common = math.lcm(*{v.denominator for v in values}) if values else 1
-    return [v.numerator * (common // v.denominator) for v in values], common
+def integer_numerators(values: Sequence[int | Decimal | Fraction]) -> tuple[list[int], int]:
+    """Exact numbers (int, Decimal, Fraction) as numerators over their least common denominator.
+
+    Returns (numerators, denominator): values[i] == numerators[i] / denominator.
+    """
+    ratios = [v.as_integer_ratio() for v in values]
+    common = math.lcm(*{d for _, d in ratios}) if ratios else 1
+    if common == 1:
+        return [n for n, _ in ratios], 1
+    return [n * (common // d) for n, d in ratios], common
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,29 +97,30 @@ def apportion_integers(amount: int, weights: Sequence[int], ids: Sequence[str]) 
             raise ValueError("all weights are zero")
         zeros = tuple(0 for _ in weights)
         return Apportionment(amount, tuple(weights), 0, zeros, tuple(False for _ in weights))
-    cents: list[int] = []
-    remainders: list[int] = []
-    for w in weights:
-        if w < 0:
-            raise ValueError("weights must not be negative")
-        q, r = divmod(amount * w, total)
-        cents.append(q)
-        remainders.append(r)
+    if min(weights) < 0:
+        raise ValueError("weights must not be negative")
+    quotients, remainders = zip(*map(divmod, map(amount.__mul__, weights), repeat(total)), strict=True)
+    cents = list(quotients)
     left_over = amount - sum(cents)
     extra = [False] * len(cents)
     if left_over:
-        # left_over < number of positive remainders, so only those are candidates
-        candidates = [i for i, r in enumerate(remainders) if r]
-        candidates.sort(key=lambda i: (-remainders[i], ids[i]))
-        for i in candidates[:left_over]:
+        # 0 < left_over < the number of positive remainders: the largest get a cent each; among
+        # those equal to the smallest winning remainder (the cut), the lower ids do.
+        cut = sorted(remainders, reverse=True)[left_over - 1]
+        winners = [i for i, r in enumerate(remainders) if r > cut]
+        tied = sorted((i for i, r in enumerate(remainders) if r == cut), key=ids.__getitem__)
+        winners.extend(tied[: left_over - len(winners)])
+        for i in winners:
             cents[i] += 1
             extra[i] = True
     return Apportionment(amount, tuple(weights), total, tuple(cents), tuple(extra))
 
 
-def apportion(amount_cents: int, weights: Sequence[Fraction | int], ids: Sequence[str]) -> list[int]:
-    """Split `amount_cents` by rational weights: exact quotas, floor, largest remainders, ties by id."""
-    numerators, _ = integer_numerators([Fraction(w) for w in weights])
+def apportion(
+    amount_cents: int, weights: Sequence[int | Decimal | Fraction], ids: Sequence[str]
+) -> list[int]:
+    """Split `amount_cents` by exact weights: rational quotas, floor, largest remainders, ties by id."""
+    numerators, _ = integer_numerators(weights)
     return list(apportion_integers(amount_cents, numerators, ids).cents)
 
 

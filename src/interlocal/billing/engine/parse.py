@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 import re
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -14,7 +13,7 @@ from .model import BASIS, PRORATED, RULES, Billing, InputError, Participant, Per
 
 __all__ = ["parse_billing"]
 
-_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}").fullmatch
 _NUMBER = 'must be a number (a JSON number or a decimal string such as "12.50")'
 _MISSING = object()
 
@@ -27,43 +26,65 @@ class _Problems:
         self.items.append((path, reason))
 
 
-def _date(value: Any, path: str, problems: _Problems, *, nullable: bool) -> date | None:
+_BAD_DATE = "not a valid date {} (expected YYYY-MM-DD)"
+
+
+def _date_or_reason(value: Any) -> tuple[date | None, str | None]:
+    """(the date, None), or (None, the reason it is not a date). None stays None."""
+    if value is None:
+        return None, None
+    if type(value) is str and _DATE(value):
+        try:
+            return date.fromisoformat(value), None
+        except ValueError:
+            pass
+    return None, _BAD_DATE.format(_show(value))
+
+
+def _date(value: Any, path: str, problems: _Problems) -> date | None:
     if value is None or value is _MISSING:
-        if not nullable:
-            problems.add(path, "missing")
+        problems.add(path, "missing")
         return None
-    if not isinstance(value, str) or not _DATE.fullmatch(value):
-        problems.add(path, f"not a valid date {_show(value)} (expected YYYY-MM-DD)")
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        problems.add(path, f"not a valid date {_show(value)} (expected YYYY-MM-DD)")
-        return None
+    parsed, reason = _date_or_reason(value)
+    if reason:
+        problems.add(path, reason)
+    return parsed
 
 
-def _decimal(value: Any, path: str, problems: _Problems) -> Decimal | None:
-    """A finite, non-negative decimal from a JSON number or a string; None (and a problem) if not."""
-    if isinstance(value, bool) or not isinstance(value, int | float | str):
-        problems.add(path, _NUMBER)
-        return None
-    try:
-        number = Decimal(repr(value) if isinstance(value, float) else value)
-    except InvalidOperation:
-        problems.add(path, _NUMBER)
-        return None
-    if not number.is_finite() or (isinstance(value, float) and not math.isfinite(value)):
-        problems.add(path, _NUMBER)
-        return None
+def _number_or_reason(value: Any) -> tuple[int | Decimal | None, str | None]:
+    """An exact, finite, non-negative number from a JSON number or a decimal string.
+
+    Integers stay int; strings and floats become Decimal (a float by its shortest repr, so 0.1 is
+    exactly 1/10). Returns (number, None) or (None, reason).
+    """
+    kind = type(value)
+    number: int | Decimal
+    if kind is int:
+        number = value
+    elif kind is str or kind is float:
+        try:
+            number = Decimal(value if kind is str else repr(value))
+        except InvalidOperation:
+            return None, _NUMBER
+        if not number.is_finite():
+            return None, _NUMBER
+    else:
+        return None, _NUMBER
     if number < 0:
-        problems.add(path, "must not be negative")
-        return None
+        return None, "must not be negative"
+    return number, None
+
+
+def _decimal(value: Any, path: str, problems: _Problems) -> int | Decimal | None:
+    number, reason = _number_or_reason(value)
+    if reason:
+        problems.add(path, reason)
     return number
 
 
 def _fraction(value: Any, path: str, problems: _Problems) -> Fraction | None:
     number = _decimal(value, path, problems)
-    return None if number is None else Fraction(*number.as_integer_ratio())
+    return None if number is None else Fraction(number)
 
 
 def _show(value: Any) -> str:
@@ -79,8 +100,8 @@ def _period(data: dict[str, Any], problems: _Problems) -> Period | None:
     if not isinstance(raw, dict):
         problems.add("period", 'must be an object {"start": "YYYY-MM-DD", "end": "YYYY-MM-DD"}')
         return None
-    start = _date(raw.get("start", _MISSING), "period.start", problems, nullable=False)
-    end = _date(raw.get("end", _MISSING), "period.end", problems, nullable=False)
+    start = _date(raw.get("start", _MISSING), "period.start", problems)
+    end = _date(raw.get("end", _MISSING), "period.end", problems)
     if start is None or end is None:
         return None
     if end < start:
@@ -137,7 +158,7 @@ def _amount(data: dict[str, Any], rule: Rule | None, problems: _Problems) -> int
     number = _decimal(raw, "amount", problems)
     if number is None:
         return None
-    exponent = number.as_tuple().exponent
+    exponent = number.as_tuple().exponent if isinstance(number, Decimal) else 0
     if isinstance(exponent, int) and exponent < -2:
         problems.add("amount", "more than two decimals")
         return None
@@ -156,40 +177,59 @@ def _participants(data: dict[str, Any], rule: Rule | None, problems: _Problems) 
         problems.add("participants", "must not be empty")
         return None
     basis = rule.basis if rule is not None else None
+    needs = f"missing (the rule {rule.kind} needs it)" if rule is not None else ""
     seen: dict[str, int] = {}
     out: list[Participant] = []
     ok = True
+    new = tuple.__new__  # what NamedTuple._make does, without its checks
+    row: list[Any] = [None] * len(Participant._fields)
+    slot = Participant._fields.index(basis) if basis is not None else 0
+    # The fast path builds no path strings: they are made only for a problem.
     for i, item in enumerate(raw):
-        where = f"participants[{i}]"
-        before = len(problems.items)
-        if not isinstance(item, dict):
-            problems.add(where, "must be an object")
+        if type(item) is not dict:
+            problems.add(f"participants[{i}]", "must be an object")
             ok = False
             continue
+        found: list[tuple[str, str]] = []
         pid = item.get("id", _MISSING)
-        if pid is _MISSING:
-            problems.add(f"{where}.id", "missing")
-        elif not isinstance(pid, str) or not pid:
-            problems.add(f"{where}.id", "must be a non-empty string")
-        elif pid in seen:
-            problems.add(f"{where}.id", f"duplicate of participants[{seen[pid]}].id {pid!r}")
-        else:
+        if type(pid) is str and pid and pid not in seen:
             seen[pid] = i
-        joined = _date(item.get("joined"), f"{where}.joined", problems, nullable=True)
-        left = _date(item.get("left"), f"{where}.left", problems, nullable=True)
-        if joined is not None and left is not None and left < joined:
-            problems.add(f"{where}.left", "must not be before joined")
-        values: dict[str, Fraction | None] = {}
+        elif pid is _MISSING:
+            found.append(("id", "missing"))
+        elif type(pid) is not str or not pid:
+            found.append(("id", "must be a non-empty string"))
+        else:
+            found.append(("id", f"duplicate of participants[{seen[pid]}].id {pid!r}"))
+        joined = item.get("joined")
+        if joined is not None:
+            joined, reason = _date_or_reason(joined)
+            if reason:
+                found.append(("joined", reason))
+        left = item.get("left")
+        if left is not None:
+            left, reason = _date_or_reason(left)
+            if reason:
+                found.append(("left", reason))
+            elif joined is not None and left is not None and left < joined:
+                found.append(("left", "must not be before joined"))
+        value: int | Decimal | None = None
         if basis is not None:
-            value = item.get(basis, _MISSING)
-            if value is _MISSING or value is None:
-                problems.add(f"{where}.{basis}", f"missing (the rule {rule.kind if rule else ''} needs it)")
-            else:
-                values[basis] = _fraction(value, f"{where}.{basis}", problems)
-        if len(problems.items) != before:
+            value = item.get(basis)
+            if value is None:
+                found.append((basis, needs))
+            elif type(value) is not int or value < 0:
+                value, reason = _number_or_reason(value)
+                if reason:
+                    found.append((basis, reason))
+        if found:
+            for field, reason in found:
+                problems.add(f"participants[{i}].{field}", reason)
             ok = False
-            continue
-        out.append(Participant(id=pid, joined=joined, left=left, **values))
+        elif ok:
+            row[0], row[1], row[2] = pid, joined, left
+            if slot:
+                row[slot] = value
+            out.append(new(Participant, row))
     return out if ok else None
 
 
@@ -212,30 +252,27 @@ def parse_billing(data: Any) -> Billing:
 
 
 def _check_weights(billing: Billing, problems: _Problems) -> None:
-    """All weights zero: nothing to apportion a non-zero amount by."""
-    rule, period = billing.rule, billing.period
+    """All weights zero: nothing to apportion a non-zero amount (or part of it) by."""
+    rule, period, people = billing.rule, billing.period, billing.participants
     if rule.kind == "unit_price" or billing.amount_cents is None:
         return
-    days = [period.days_of(p.joined, p.left) for p in billing.participants]
+    no_days = "all weights are zero: no participant has a day in the period"
     if rule.kind == "base_plus_usage":
-        base = base_cents(billing.amount_cents, rule.base_fraction or Fraction(0))
-        if base > 0 and not any(days):
-            problems.add("participants", "all weights are zero: no participant has a day in the period")
-        if billing.amount_cents - base > 0 and not any(p.usage for p in billing.participants):
+        base = base_cents(billing.amount_cents, Fraction(rule.base_fraction or 0))
+        if base > 0 and not any(period.days_of(p.joined, p.left) for p in people):
+            problems.add("participants", no_days)
+        if billing.amount_cents - base > 0 and not any(p.usage for p in people):
             problems.add("participants", "all weights are zero: every usage is 0")
         return
     if billing.amount_cents == 0:
         return
     basis = BASIS[rule.kind]
-    if rule.kind in PRORATED and not any(days):
-        problems.add("participants", "all weights are zero: no participant has a day in the period")
-    elif basis is not None and not any(
-        p.basis(basis) and (d or rule.kind not in PRORATED)
-        for p, d in zip(billing.participants, days, strict=True)
-    ):
-        problems.add(
-            "participants",
-            f"all weights are zero: every {basis} × days is 0"
-            if rule.kind in PRORATED
-            else f"all weights are zero: every {basis} is 0",
-        )
+    if rule.kind in PRORATED:
+        if not any(period.days_of(p.joined, p.left) for p in people):
+            problems.add("participants", no_days)
+        elif basis is not None and not any(
+            p.basis(basis) and period.days_of(p.joined, p.left) for p in people
+        ):
+            problems.add("participants", f"all weights are zero: every {basis} × days is 0")
+    elif basis is not None and not any(p.basis(basis) for p in people):
+        problems.add("participants", f"all weights are zero: every {basis} is 0")
