@@ -17,6 +17,7 @@ urlpatterns = [
     path("assessment/", include("interlocal.assessment.urls")),
     path("costing/", include("interlocal.costing.urls")),
     path("procurement/", include("interlocal.procurement.urls")),
+    path("billing/", include("interlocal.billing.urls")),
     path("files/<int:pk>/", core_files.download, name="file_download"),
     path("healthz", core_views.healthz, name="healthz"),
 ]
