@@ -19,11 +19,15 @@ def service(world: Any, name: str = "Shared backup", rule: str = "per_capita", *
     return Service.objects.create(consortium=world.capitol, name=name, pricing_rule=rule, **kw)
 
 
-def subscribe(svc: Service, member: Any, start: dt.date = dt.date(2025, 1, 1), units: str = "10", **kw: Any) -> Subscription:
+def subscribe(
+    svc: Service, member: Any, start: dt.date = dt.date(2025, 1, 1), units: str = "10", **kw: Any
+) -> Subscription:
     return Subscription.objects.create(service=svc, member=member, start=start, units=Decimal(units), **kw)
 
 
-def usage(svc: Service, member: Any, quantity: str, start: dt.date = Q1[0], end: dt.date = Q1[1]) -> UsageRecord:
+def usage(
+    svc: Service, member: Any, quantity: str, start: dt.date = Q1[0], end: dt.date = Q1[1]
+) -> UsageRecord:
     return UsageRecord.objects.create(
         service=svc, member=member, period_start=start, period_end=end, quantity=Decimal(quantity)
     )
@@ -38,7 +42,9 @@ def backup(world: Any, name: str = "Shared backup", rule: str = "per_capita", **
     return svc
 
 
-def run(world: Any, services: list[Service], period: tuple[dt.date, dt.date] = Q1, user: str = "alice") -> BillingRun:
+def run(
+    world: Any, services: list[Service], period: tuple[dt.date, dt.date] = Q1, user: str = "alice"
+) -> BillingRun:
     return do_create_run(
         world.capitol, start=period[0], end=period[1], services=services, acting_user=getattr(world, user)
     )

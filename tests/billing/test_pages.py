@@ -29,7 +29,9 @@ def test_run_preview_and_issue(world, client_for):
     assert run.status == RunStatus.ISSUED
     assert Invoice.objects.count() == 3
     # A repeated run: a clear error, nothing created.
-    again = alice.post(reverse("billing:run_new"), {"start": Q1[0], "end": Q1[1], "services": [svc.pk], "due_days": 30})
+    again = alice.post(
+        reverse("billing:run_new"), {"start": Q1[0], "end": Q1[1], "services": [svc.pk], "due_days": 30}
+    )
     assert again.status_code == 400 and b"already invoiced" in again.content
     assert BillingRun.objects.count() == 1
 
@@ -59,13 +61,23 @@ def test_member_sees_own_invoice_not_others(world, client_for):
 def test_payment_and_credit_pages(world, client_for):
     issued(world, [backup(world)])
     invoice = Invoice.objects.get(member=world.avon)
-    assert client_for("bob").post(reverse("billing:invoice_pay", args=[invoice.pk]), {"amount": "1.00", "paid_on": "2026-05-01"}).status_code == 403
+    assert (
+        client_for("bob")
+        .post(reverse("billing:invoice_pay", args=[invoice.pk]), {"amount": "1.00", "paid_on": "2026-05-01"})
+        .status_code
+        == 403
+    )
     alice = client_for("alice")
-    alice.post(reverse("billing:invoice_pay", args=[invoice.pk]), {"amount": str(invoice.total), "paid_on": "2026-05-01"})
+    alice.post(
+        reverse("billing:invoice_pay", args=[invoice.pk]),
+        {"amount": str(invoice.total), "paid_on": "2026-05-01"},
+    )
     invoice.refresh_from_db()
     assert invoice.status == "paid"
     line = invoice.lines.get()
-    response = alice.post(reverse("billing:invoice_credit", args=[invoice.pk]), {"reason": "Error", f"line_{line.pk}": "10.00"})
+    response = alice.post(
+        reverse("billing:invoice_credit", args=[invoice.pk]), {"reason": "Error", f"line_{line.pk}": "10.00"}
+    )
     assert response.status_code == 302
     assert alice.get(response["Location"]).status_code == 200
     receivables = alice.get(reverse("billing:invoices"), {"format": "csv"})
@@ -75,8 +87,21 @@ def test_payment_and_credit_pages(world, client_for):
 def test_benefits_page(world, client_for):
     svc = backup(world)
     alice = client_for("alice")
-    alice.post(reverse("billing:benefits"), {"kind": "benefit", "service": svc.pk, "year": 2026, "projected": "1000", "realised": "800"})
-    alice.post(reverse("billing:benefits"), {"kind": "payout", "member": world.avon.pk, "service": svc.pk, "year": 2026, "amount": "50", "reason": "Surplus"})
+    alice.post(
+        reverse("billing:benefits"),
+        {"kind": "benefit", "service": svc.pk, "year": 2026, "projected": "1000", "realised": "800"},
+    )
+    alice.post(
+        reverse("billing:benefits"),
+        {
+            "kind": "payout",
+            "member": world.avon.pk,
+            "service": svc.pk,
+            "year": 2026,
+            "amount": "50",
+            "reason": "Surplus",
+        },
+    )
     page = alice.get(reverse("billing:benefits"))
     assert b"800" in page.content and b"Surplus" in page.content
     assert alice.get(reverse("billing:benefits"), {"format": "csv"}).status_code == 200

@@ -31,8 +31,8 @@ from interlocal.billing.models import (
     InvoiceLine,
     InvoiceStatus,
     NumberCounter,
-    PayOut,
     Payment,
+    PayOut,
     RunStatus,
 )
 from interlocal.billing.queries import is_council_of
@@ -66,7 +66,14 @@ def _require_council(user: Any, consortium_id: int) -> None:
         raise PermissionDenied(_("Only the consortium's admins and staff may do this."))
 
 
-def refusals(consortium_id: int, start: dt.date, end: dt.date, service_ids: Iterable[int], *, exclude_run: int | None = None) -> list[str]:
+def refusals(
+    consortium_id: int,
+    start: dt.date,
+    end: dt.date,
+    service_ids: Iterable[int],
+    *,
+    exclude_run: int | None = None,
+) -> list[str]:
     """Why a run of these services and period may not be issued (empty: it may).
 
     A repeated run (same period and service) and a run overlapping a period already invoiced
@@ -157,7 +164,11 @@ def do_start_issue(run: BillingRun, *, acting_user: User) -> bool:
     if run.status != RunStatus.PREVIEW:
         raise ValidationError(_("This run was already issued or is being issued."))
     problems = refusals(
-        run.consortium_id, run.period_start, run.period_end, run.services.values_list("pk", flat=True), exclude_run=run.pk
+        run.consortium_id,
+        run.period_start,
+        run.period_end,
+        run.services.values_list("pk", flat=True),
+        exclude_run=run.pk,
     )
     if problems:
         raise ValidationError(problems)
@@ -202,7 +213,11 @@ def _issue(run: BillingRun, charges: RunCharges, acting_user: User) -> list[Invo
     if locked.status not in (RunStatus.PREVIEW, RunStatus.RUNNING):
         raise ValidationError(_("This run was already issued."))
     problems = refusals(
-        run.consortium_id, run.period_start, run.period_end, run.services.values_list("pk", flat=True), exclude_run=run.pk
+        run.consortium_id,
+        run.period_start,
+        run.period_end,
+        run.services.values_list("pk", flat=True),
+        exclude_run=run.pk,
     )
     problems += [f"{p.service}: {p.path}: {p.reason}" for p in charges.problems]
     if problems:
@@ -254,7 +269,11 @@ def _issue(run: BillingRun, charges: RunCharges, acting_user: User) -> list[Invo
         acting_user,
         "billing.run.issued",
         run,
-        after={"invoices": len(invoices), "first": invoices[0].number if invoices else None, "total": str(charges.total)},
+        after={
+            "invoices": len(invoices),
+            "first": invoices[0].number if invoices else None,
+            "total": str(charges.total),
+        },
     )
     ids = [i.pk for i in invoices]
     transaction.on_commit(lambda: _mail_invoices(ids))
@@ -279,7 +298,8 @@ def _mail_invoices(invoice_ids: list[int]) -> None:
         link = absolute_url(reverse("billing:invoice_detail", args=[invoice.pk]))
         queue_mail(
             to,
-            _("Invoice %(number)s from %(consortium)s") % {"number": invoice.number, "consortium": invoice.consortium},
+            _("Invoice %(number)s from %(consortium)s")
+            % {"number": invoice.number, "consortium": invoice.consortium},
             _(
                 "%(consortium)s issued invoice %(number)s to %(member)s for %(start)s–%(end)s: "
                 "%(total)s, due %(due)s.\n\nThe invoice, its PDF and CSV: %(link)s\n"
@@ -322,7 +342,9 @@ def do_record_payment(
     if amount <= 0:
         raise ValidationError(_("A payment must be more than zero."))
     if amount > invoice.balance:
-        raise ValidationError(_("The payment is more than the %(balance)s still owed.") % {"balance": invoice.balance})
+        raise ValidationError(
+            _("The payment is more than the %(balance)s still owed.") % {"balance": invoice.balance}
+        )
     payment = Payment.objects.create(
         invoice=invoice, amount=amount, paid_on=paid_on, reference=reference, recorded_by=acting_user
     )
@@ -377,7 +399,10 @@ def do_credit_invoice(
         created_by=acting_user,
     )
     CreditNoteLine.objects.bulk_create(
-        [CreditNoteLine(credit_note=note, invoice_line=line, description=line.description, amount=a) for line, a in parts]
+        [
+            CreditNoteLine(credit_note=note, invoice_line=line, description=line.description, amount=a)
+            for line, a in parts
+        ]
     )
     _settle(invoice)
     audit.record(acting_user, "billing.credit_note.issued", note, after=audit.snapshot(note))
@@ -428,7 +453,13 @@ def do_record_payout(
     if not consortium.participations.filter(member=member).exists():
         raise ValidationError(_("That member is not in this consortium."))
     payout = PayOut.objects.create(
-        consortium=consortium, member=member, service=service, year=year, amount=amount, reason=reason, recorded_by=acting_user
+        consortium=consortium,
+        member=member,
+        service=service,
+        year=year,
+        amount=amount,
+        reason=reason,
+        recorded_by=acting_user,
     )
     audit.record(acting_user, "billing.payout.recorded", payout, after=audit.snapshot(payout))
     return payout

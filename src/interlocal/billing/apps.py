@@ -21,4 +21,6 @@ class BillingConfig(AppConfig):
         from interlocal.core.registry import DashboardCard, NavItem, register_card, register_nav
 
         register_nav(NavItem("billing:home", _("Billing"), order=60, visible=_in_consortium))
-        register_card(DashboardCard("billing.receivables", "billing/cards/receivables.html", views.billing_card, 60))
+        register_card(
+            DashboardCard("billing.receivables", "billing/cards/receivables.html", views.billing_card, 60)
+        )

@@ -113,7 +113,9 @@ def _text(value: Decimal | Fraction | int) -> str:
     return format(Decimal(value).normalize(), "f")
 
 
-def _weights(rule: str, rows: list[dict[str, Any]], period_days: int, params: dict[str, Any]) -> list[Fraction]:
+def _weights(
+    rule: str, rows: list[dict[str, Any]], period_days: int, params: dict[str, Any]
+) -> list[Fraction]:
     """The exact quota basis of each participant, for the explanation (the engine decides)."""
     out = []
     for row in rows:
@@ -125,13 +127,17 @@ def _weights(rule: str, rows: list[dict[str, Any]], period_days: int, params: di
         elif rule in ("by_usage",):
             out.append(Fraction(Decimal(row["usage"])))
         elif rule == "unit_price":
-            out.append(Fraction(Decimal(row["units"])) * Fraction(Decimal(str(params.get("unit_price", 0)))) * d)
+            out.append(
+                Fraction(Decimal(row["units"])) * Fraction(Decimal(str(params.get("unit_price", 0)))) * d
+            )
         else:
             out.append(d)
     return out
 
 
-def _exact_quotas(rule: str, amount: Decimal, rows: list[dict[str, Any]], period_days: int, params: dict[str, Any]) -> list[Fraction]:
+def _exact_quotas(
+    rule: str, amount: Decimal, rows: list[dict[str, Any]], period_days: int, params: dict[str, Any]
+) -> list[Fraction]:
     if rule == "unit_price":
         return _weights(rule, rows, period_days, params)
     if rule == "base_plus_usage":
@@ -142,7 +148,10 @@ def _exact_quotas(rule: str, amount: Decimal, rows: list[dict[str, Any]], period
         use = _weights("by_usage", rows, period_days, params)
         se, su = sum(eq), sum(use)
         rest = Fraction(amount) - base
-        return [(base * e / se if se else Fraction(0)) + (rest * u / su if su else Fraction(0)) for e, u in zip(eq, use, strict=True)]
+        return [
+            (base * e / se if se else Fraction(0)) + (rest * u / su if su else Fraction(0))
+            for e, u in zip(eq, use, strict=True)
+        ]
     weights = _weights(rule, rows, period_days, params)
     total = sum(weights)
     return [Fraction(amount) * w / total if total else Fraction(0) for w in weights]
@@ -158,11 +167,15 @@ def compute_run(run: BillingRun, *, on_service: Callable[[int], None] | None = N
     for seg in basis.segments:
         by_service[seg.service_id].append(seg)
     member_ids = {seg.member_id for seg in basis.segments}
-    members = {m.pk: m for m in Member.objects.filter(pk__in=member_ids).only("pk", "name", "slug", "population")}
+    members = {
+        m.pk: m for m in Member.objects.filter(pk__in=member_ids).only("pk", "name", "slug", "population")
+    }
     charges: dict[int, MemberCharges] = {}
     problems: list[Problem] = []
     for done, service in enumerate(services, start=1):
-        lines, found = _service_lines(service, by_service[service.pk], basis.usage, members, start, end, period_days)
+        lines, found = _service_lines(
+            service, by_service[service.pk], basis.usage, members, start, end, period_days
+        )
         problems.extend(found)
         for member_id, line in lines:
             charges.setdefault(member_id, MemberCharges(members[member_id])).lines.append(line)

@@ -28,8 +28,10 @@ def _members(consortium: Any) -> Any:
 class RunForm(forms.Form):
     start = forms.DateField(label=_("Period start"), widget=DATE)
     end = forms.DateField(label=_("Period end (inclusive)"), widget=DATE)
-    services = forms.ModelMultipleChoiceField(
-        label=_("Services"), queryset=None, widget=forms.CheckboxSelectMultiple  # type: ignore[arg-type]
+    services: Any = forms.ModelMultipleChoiceField(
+        label=_("Services"),
+        queryset=None,
+        widget=forms.CheckboxSelectMultiple,
     )
     due_days = forms.IntegerField(label=_("Payment terms (days)"), min_value=0, max_value=365, initial=30)
 
@@ -74,7 +76,7 @@ class InvoiceFilterForm(forms.Form):
     status = forms.ChoiceField(
         label=_("Status"), required=False, choices=[("", _("Any"))] + list(InvoiceStatus.choices)
     )
-    member = forms.ModelChoiceField(label=_("Member"), required=False, queryset=None)  # type: ignore[arg-type]
+    member: Any = forms.ModelChoiceField(label=_("Member"), required=False, queryset=None)
     year = forms.IntegerField(label=_("Year"), required=False, min_value=2000, max_value=2100)
 
     def __init__(self, *args: Any, consortium: Any, **kwargs: Any) -> None:
@@ -83,13 +85,20 @@ class InvoiceFilterForm(forms.Form):
 
 
 class BenefitForm(forms.Form):
-    service = forms.ModelChoiceField(label=_("Service"), queryset=None)  # type: ignore[arg-type]
+    service: Any = forms.ModelChoiceField(label=_("Service"), queryset=None)
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
-    member = forms.ModelChoiceField(
-        label=_("Member"), required=False, queryset=None, help_text=_("Empty: consortium-wide.")  # type: ignore[arg-type]
+    member: Any = forms.ModelChoiceField(
+        label=_("Member"),
+        required=False,
+        queryset=None,
+        help_text=_("Empty: consortium-wide."),
     )
-    projected = forms.DecimalField(label=_("Projected savings"), required=False, max_digits=14, decimal_places=2)
-    realised = forms.DecimalField(label=_("Realised savings"), required=False, max_digits=14, decimal_places=2)
+    projected = forms.DecimalField(
+        label=_("Projected savings"), required=False, max_digits=14, decimal_places=2
+    )
+    realised = forms.DecimalField(
+        label=_("Realised savings"), required=False, max_digits=14, decimal_places=2
+    )
     note = forms.CharField(label=_("Note"), required=False, max_length=300)
 
     def __init__(self, *args: Any, consortium: Any, **kwargs: Any) -> None:
@@ -99,8 +108,8 @@ class BenefitForm(forms.Form):
 
 
 class PayOutForm(forms.Form):
-    member = forms.ModelChoiceField(label=_("Member"), queryset=None)  # type: ignore[arg-type]
-    service = forms.ModelChoiceField(label=_("Service"), required=False, queryset=None)  # type: ignore[arg-type]
+    member: Any = forms.ModelChoiceField(label=_("Member"), queryset=None)
+    service: Any = forms.ModelChoiceField(label=_("Service"), required=False, queryset=None)
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
     amount = forms.DecimalField(label=_("Amount"), min_value=Decimal("0.01"), max_digits=14, decimal_places=2)
     reason = forms.CharField(label=_("Reason"), max_length=300)

@@ -66,8 +66,12 @@ class BillingRun(models.Model):
     consortium = models.ForeignKey(Consortium, on_delete=models.CASCADE, related_name="billing_runs")
     period_start = models.DateField(_("period start"))
     period_end = models.DateField(_("period end"), help_text=_("Inclusive."))
-    services = models.ManyToManyField("services.Service", related_name="billing_runs", verbose_name=_("services"))
-    status = models.CharField(_("status"), max_length=10, choices=RunStatus.choices, default=RunStatus.PREVIEW)
+    services = models.ManyToManyField(
+        "services.Service", related_name="billing_runs", verbose_name=_("services")
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=RunStatus.choices, default=RunStatus.PREVIEW
+    )
     progress_done = models.PositiveIntegerField(default=0)
     progress_total = models.PositiveIntegerField(default=0)
     error = models.TextField(blank=True)
@@ -177,7 +181,9 @@ class Invoice(_Frozen):
 
     consortium = models.ForeignKey(Consortium, on_delete=models.PROTECT, related_name="invoices")
     member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="invoices")
-    run = models.ForeignKey(BillingRun, on_delete=models.PROTECT, null=True, blank=True, related_name="invoices")
+    run = models.ForeignKey(
+        BillingRun, on_delete=models.PROTECT, null=True, blank=True, related_name="invoices"
+    )
     number = models.CharField(_("number"), max_length=30)
     year = models.PositiveIntegerField()
     seq = models.PositiveIntegerField()
@@ -188,7 +194,9 @@ class Invoice(_Frozen):
     total = models.DecimalField(_("total"), **MONEY)
     paid = models.DecimalField(_("paid"), default=Decimal(0), **MONEY)
     credited = models.DecimalField(_("credited"), default=Decimal(0), **MONEY)
-    status = models.CharField(_("status"), max_length=10, choices=InvoiceStatus.choices, default=InvoiceStatus.OPEN)
+    status = models.CharField(
+        _("status"), max_length=10, choices=InvoiceStatus.choices, default=InvoiceStatus.OPEN
+    )
     mailed_at = models.DateTimeField(null=True, blank=True)
 
     tenancy = Tenancy(consortium="consortium", member="member", council_writes=True)
@@ -196,7 +204,9 @@ class Invoice(_Frozen):
 
     class Meta:
         ordering = ["-year", "-seq"]
-        constraints = [models.UniqueConstraint(fields=["consortium", "year", "seq"], name="uniq_invoice_number")]
+        constraints = [
+            models.UniqueConstraint(fields=["consortium", "year", "seq"], name="uniq_invoice_number")
+        ]
         indexes = [models.Index(fields=["consortium", "member", "status"], name="invoice_receivables")]
 
     def __str__(self) -> str:
@@ -272,7 +282,9 @@ class CreditNote(_Frozen):
 
     class Meta:
         ordering = ["-year", "-seq"]
-        constraints = [models.UniqueConstraint(fields=["consortium", "year", "seq"], name="uniq_credit_note_number")]
+        constraints = [
+            models.UniqueConstraint(fields=["consortium", "year", "seq"], name="uniq_credit_note_number")
+        ]
 
     def __str__(self) -> str:
         return self.number
@@ -339,7 +351,9 @@ class Benefit(models.Model):
         ordering = ["service", "year", "pk"]
         constraints = [
             models.UniqueConstraint(
-                fields=["service", "year"], condition=models.Q(member__isnull=True), name="uniq_benefit_service_year"
+                fields=["service", "year"],
+                condition=models.Q(member__isnull=True),
+                name="uniq_benefit_service_year",
             ),
             models.UniqueConstraint(
                 fields=["service", "year", "member"],

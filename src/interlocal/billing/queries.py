@@ -104,10 +104,14 @@ def member_billing(user: Any, consortium_id: int, member_id: int) -> MemberBilli
     """A member's open invoices and savings to date (four queries, however many invoices)."""
     today = timezone.localdate()
     invoices = list(
-        invoices_for(user, consortium_id).filter(open_q(), member_id=member_id).order_by("due_date", "seq")[:50]
+        invoices_for(user, consortium_id)
+        .filter(open_q(), member_id=member_id)
+        .order_by("due_date", "seq")[:50]
     )
-    balance = invoices_for(user, consortium_id).filter(open_q(), member_id=member_id).aggregate(
-        t=Sum("total"), p=Sum("paid"), c=Sum("credited")
+    balance = (
+        invoices_for(user, consortium_id)
+        .filter(open_q(), member_id=member_id)
+        .aggregate(t=Sum("total"), p=Sum("paid"), c=Sum("credited"))
     )
     savings = (
         Benefit.objects.visible_to(user)

@@ -32,7 +32,14 @@ from interlocal.billing.actions import (
     do_start_issue,
 )
 from interlocal.billing.charges import compute_run
-from interlocal.billing.forms import BenefitForm, CreditForm, InvoiceFilterForm, PaymentForm, PayOutForm, RunForm
+from interlocal.billing.forms import (
+    BenefitForm,
+    CreditForm,
+    InvoiceFilterForm,
+    PaymentForm,
+    PayOutForm,
+    RunForm,
+)
 from interlocal.billing.models import Benefit, BillingRun, InvoiceStatus, PayOut, RunStatus
 from interlocal.billing.queries import (
     ageing_bucket,
@@ -95,7 +102,11 @@ def home(request: HttpRequest) -> HttpResponse:
         if member is None:
             return redirect("billing:invoices")
         return redirect("billing:member", member_pk=member.pk)
-    runs = BillingRun.objects.visible_to(request.user).filter(consortium=consortium).prefetch_related("services")[:100]
+    runs = (
+        BillingRun.objects.visible_to(request.user)
+        .filter(consortium=consortium)
+        .prefetch_related("services")[:100]
+    )
     return render(request, "billing/home.html", {"consortium": consortium, "runs": runs})
 
 
@@ -120,7 +131,12 @@ def run_new(request: HttpRequest) -> HttpResponse:
                 form.add_error(None, message)
         else:
             return redirect("billing:run_detail", pk=run.pk)
-    return render(request, "billing/run_new.html", {"consortium": consortium, "form": form}, status=400 if form.errors else 200)
+    return render(
+        request,
+        "billing/run_new.html",
+        {"consortium": consortium, "form": form},
+        status=400 if form.errors else 200,
+    )
 
 
 @login_required
@@ -148,7 +164,7 @@ def run_issue(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         background = do_start_issue(run, acting_user=request.user)  # type: ignore[arg-type]
         if background:
-            user_id = request.user.pk
+            user_id = int(request.user.pk or 0)
             transaction.on_commit(lambda: tasks.issue_run.enqueue(run.pk, user_id))
             messages.info(request, _g("The invoices are being issued."))
         else:
@@ -186,9 +202,35 @@ def invoices(request: HttpRequest) -> HttpResponse:
         if bucket:
             ageing[bucket] = ageing.get(bucket, Decimal(0)) + invoice.balance
     if request.GET.get("format") == "csv":
-        head = ["number", "member", "period_start", "period_end", "issued", "due", "total", "paid", "credited", "balance", "status", "ageing"]
+        head = [
+            "number",
+            "member",
+            "period_start",
+            "period_end",
+            "issued",
+            "due",
+            "total",
+            "paid",
+            "credited",
+            "balance",
+            "status",
+            "ageing",
+        ]
         body = [
-            [i.number, i.member.name, i.period_start, i.period_end, i.issued_at.date(), i.due_date, i.total, i.paid, i.credited, i.balance, i.state, ageing_bucket(i, today)]
+            [
+                i.number,
+                i.member.name,
+                i.period_start,
+                i.period_end,
+                i.issued_at.date(),
+                i.due_date,
+                i.total,
+                i.paid,
+                i.credited,
+                i.balance,
+                i.state,
+                ageing_bucket(i, today),
+            ]
             for i in rows
         ]
         return _csv("invoices", [head, *body])
@@ -248,7 +290,17 @@ def invoice_csv(request: HttpRequest, pk: int) -> HttpResponse:
     invoice = context["invoice"]
     head = ["invoice", "service", "rule", "days", "period_days", "quantity", "basis", "rounding", "amount"]
     body = [
-        [invoice.number, ln.service.name, ln.rule, ln.days, ln.period_days, ln.quantity, "; ".join(f"{k}={v}" for k, v in ln.basis.items()), ln.rounding, ln.amount]
+        [
+            invoice.number,
+            ln.service.name,
+            ln.rule,
+            ln.days,
+            ln.period_days,
+            ln.quantity,
+            "; ".join(f"{k}={v}" for k, v in ln.basis.items()),
+            ln.rounding,
+            ln.amount,
+        ]
         for ln in context["lines"]
     ]
     return _csv(f"invoice-{invoice.number}", [head, *body])
@@ -281,7 +333,10 @@ def invoice_credit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             note = do_credit_invoice(
-                invoice, reason=form.cleaned_data["reason"], amounts=form.amounts(), acting_user=request.user  # type: ignore[arg-type]
+                invoice,
+                reason=form.cleaned_data["reason"],
+                amounts=form.amounts(),
+                acting_user=request.user,  # type: ignore[arg-type]
             )
         except ValidationError as exc:
             for message in exc.messages:
@@ -301,7 +356,11 @@ def credit_note_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _benefit_rows(user: Any, consortium_id: int, member_id: int | None) -> list[dict[str, Any]]:
-    qs = Benefit.objects.visible_to(user).filter(consortium_id=consortium_id).select_related("service", "member")
+    qs = (
+        Benefit.objects.visible_to(user)
+        .filter(consortium_id=consortium_id)
+        .select_related("service", "member")
+    )
     qs = qs.filter(member_id=member_id) if member_id else qs.filter(member__isnull=True)
     return [
         {
@@ -361,21 +420,36 @@ def benefits(request: HttpRequest) -> HttpResponse:
                 if benefit_form.is_valid():
                     d = benefit_form.cleaned_data
                     do_save_benefit(
-                        d["service"], year=d["year"], member=d["member"], projected=d["projected"],
-                        realised=d["realised"], note=d["note"], acting_user=request.user,  # type: ignore[arg-type]
+                        d["service"],
+                        year=d["year"],
+                        member=d["member"],
+                        projected=d["projected"],
+                        realised=d["realised"],
+                        note=d["note"],
+                        acting_user=request.user,  # type: ignore[arg-type]
                     )
                     return redirect("billing:benefits")
         except ValidationError as exc:
             for message in exc.messages:
                 messages.error(request, message)
     rows = _benefit_rows(request.user, consortium.pk, member.pk if member else None)
-    payouts = PayOut.objects.visible_to(request.user).filter(consortium=consortium).select_related("member", "service")
+    payouts = (
+        PayOut.objects.visible_to(request.user)
+        .filter(consortium=consortium)
+        .select_related("member", "service")
+    )
     if member:
         payouts = payouts.filter(member=member)
     if request.GET.get("format") == "csv":
         body = [["benefit", r["service"], r["year"], r["projected"], r["realised"], r["note"]] for r in rows]
-        body += [["payout", p.service.name if p.service else "", p.year, p.member.name, p.amount, p.reason] for p in payouts]
-        return _csv("benefits", [["kind", "service", "year", "projected_or_member", "realised_or_amount", "note"], *body])
+        body += [
+            ["payout", p.service.name if p.service else "", p.year, p.member.name, p.amount, p.reason]
+            for p in payouts
+        ]
+        return _csv(
+            "benefits",
+            [["kind", "service", "year", "projected_or_member", "realised_or_amount", "note"], *body],
+        )
     return render(
         request,
         "billing/benefits.html",
@@ -405,7 +479,9 @@ def member_page(request: HttpRequest, member_pk: int) -> HttpResponse:
     summary = member_billing(request.user, consortium.pk, member.pk)
     # The member's subscriptions through its relation (services.queries has no list read yet).
     subscriptions = list(
-        member.subscriptions.filter(service__consortium=consortium).select_related("service").order_by("service__name", "start")[:200]
+        member.subscriptions.filter(service__consortium=consortium)
+        .select_related("service")
+        .order_by("service__name", "start")[:200]
     )
     return render(
         request,
