@@ -20,6 +20,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _g
+from django.views.decorators.http import require_POST
 
 from interlocal.billing import tasks
 from interlocal.billing.actions import (
@@ -98,10 +99,7 @@ def home(request: HttpRequest) -> HttpResponse:
     """The council's billing runs; a member's people go to their member's page."""
     consortium = _consortium(request)
     if not is_council_of(request.user, consortium.pk):
-        member = request.tenant.member  # type: ignore[attr-defined]
-        if member is None:
-            return redirect("billing:invoices")
-        return redirect("billing:member", member_pk=member.pk)
+        return render(request, "billing/home.html", {"consortium": consortium, "runs": None})
     runs = (
         BillingRun.objects.visible_to(request.user)
         .filter(consortium=consortium)
@@ -156,10 +154,9 @@ def run_progress(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_POST
 def run_issue(request: HttpRequest, pk: int) -> HttpResponse:
     """Issue the run's invoices: at once for small runs, in the background for large ones."""
-    if request.method != "POST":
-        return redirect("billing:run_detail", pk=pk)
     run = get_run_for_user(request.user, pk)
     try:
         background = do_start_issue(run, acting_user=request.user)  # type: ignore[arg-type]
@@ -307,6 +304,7 @@ def invoice_csv(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_POST
 def invoice_pay(request: HttpRequest, pk: int) -> HttpResponse:
     """Record a payment (council)."""
     invoice = get_invoice_for_user(request.user, pk)
@@ -325,6 +323,7 @@ def invoice_pay(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_POST
 def invoice_credit(request: HttpRequest, pk: int) -> HttpResponse:
     """Issue a credit note for (part of) the invoice (council)."""
     invoice = get_invoice_for_user(request.user, pk)
