@@ -105,3 +105,33 @@ ROUTES = [
     Route("billing:benefits", SCOPED_LIST, allowed=AVON, build=payouts),
     Route("billing:member", SCOPED, allowed=AVON, build=avon_page),
 ]
+
+
+def invoice_api(world: Any) -> Target:
+    inv = _invoice(world)
+    return Target(kwargs={"invoice_id": inv.pk}, objects=[inv], marker=MARKER)
+
+
+def invoice_api_list(world: Any) -> Target:
+    inv = _invoice(world)
+    return Target(objects=[inv], marker=inv.number)
+
+
+def credit_note_api(world: Any) -> Target:
+    inv = _invoice(world)
+    note = do_credit_invoice(inv, reason=f"Correction {MARKER}", acting_user=world.alice)
+    return Target(kwargs={"credit_note_id": note.pk}, objects=[note], marker=MARKER)
+
+
+def credit_note_api_list(world: Any) -> Target:
+    inv = _invoice(world)
+    note = do_credit_invoice(inv, reason=f"Correction {MARKER}", acting_user=world.alice)
+    return Target(objects=[note], marker=MARKER)
+
+
+ROUTES += [
+    Route("GET /api/v1/billing/invoices", SCOPED_LIST, allowed=AVON, build=invoice_api_list),
+    Route("GET /api/v1/billing/invoices/{invoice_id}", SCOPED, allowed=AVON, build=invoice_api),
+    Route("GET /api/v1/billing/credit-notes", SCOPED_LIST, allowed=AVON, build=credit_note_api_list),
+    Route("GET /api/v1/billing/credit-notes/{credit_note_id}", SCOPED, allowed=AVON, build=credit_note_api),
+]
