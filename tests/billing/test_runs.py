@@ -158,3 +158,23 @@ def test_by_usage_and_unit_price(world):
     amounts = {line.service_name: line.amount for line in avon.lines}
     assert amounts["Seats"] == Decimal("30.00")
     assert amounts["Storage"] + charges.members[1].total == period_amount(Decimal("120000.00"), *Q1)
+
+
+def _issue_queries(world, towns: int, name: str) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.costing.factories import add_town
+
+    svc = service(world, name, "per_capita")
+    for i in range(towns):
+        subscribe(svc, add_town(world.capitol, f"{name} town {i}"))
+    r = run(world, [svc])
+    with CaptureQueriesContext(connection) as ctx:
+        do_issue_run(r, acting_user=world.alice)
+    return len(ctx.captured_queries)
+
+
+def test_issue_query_count_does_not_grow_with_members(world):
+    _issue_queries(world, 1, "Warm-up")  # creates the year's number counter
+    assert _issue_queries(world, 3, "Small") == _issue_queries(world, 30, "Large")
