@@ -28,6 +28,16 @@ def _invoices(world: Any, start: int, count: int) -> None:
     do_issue_run(run, acting_user=world.alice)
 
 
+def _credit_notes(world: Any, start: int, count: int) -> None:
+    """`count` more invoices, each credited."""
+    from interlocal.billing.actions import do_credit_invoice
+    from interlocal.billing.models import Invoice
+
+    _invoices(world, start, count)
+    for invoice in Invoice.objects.exclude(status="credited"):
+        do_credit_invoice(invoice, reason="Budget", acting_user=world.alice)
+
+
 def _ensure_run(world: Any) -> BillingRun:
     run = BillingRun.objects.filter(status="preview").first()
     if run is None:
@@ -57,4 +67,5 @@ BUDGETS = [
     Budget("billing:run_detail", "alice", _preview, query={}, kwargs=_run_pk),
     Budget("billing:member", "alice", _invoices, query={}, kwargs=lambda w: {"member_pk": w.avon.pk}),
     Budget("GET /api/v1/billing/invoices", "alice", _invoices),
+    Budget("GET /api/v1/billing/credit-notes", "alice", _credit_notes),
 ]
