@@ -11,6 +11,7 @@ from interlocal.accounts.api import router as accounts_router
 from interlocal.agreements.api import router as agreements_router
 from interlocal.assessment.api import router as assessment_router
 from interlocal.audit.api import router as audit_router
+from interlocal.billing.api import router as billing_router
 from interlocal.core.api import API_AUTH, InterlocalAPI, UserThrottle
 from interlocal.core.inbox.api import router as inbox_router
 from interlocal.core.notifications.api import router as notifications_router
@@ -48,5 +49,6 @@ api.add_router("", assessment_router)
 api.add_router("", costing_router)
 api.add_router("", procurement_router)
 api.add_router("", agreements_router)
+api.add_router("", billing_router)
 api.add_router("", search_router)
 api.add_router("", services_router)

@@ -19,6 +19,7 @@ urlpatterns = [
     path("procurement/", include("interlocal.procurement.urls")),
     path("services/", include("interlocal.services.urls")),
     path("agreements/", include("interlocal.agreements.urls")),
+    path("billing/", include("interlocal.billing.urls")),
     path("files/<int:pk>/", core_files.download, name="file_download"),
     path("healthz", core_views.healthz, name="healthz"),
 ]
