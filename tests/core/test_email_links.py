@@ -122,6 +122,21 @@ def _round_invitation(world: Any, clock: Any) -> None:
     do_invite_members(make_round(world.capitol), [world.avon], acting_user=world.sam)
 
 
+def _agreement_circulated(world: Any, clock: Any) -> None:
+    from tests.agreements.helpers import circulated
+
+    circulated(world)
+
+
+def _agreement_reminder(world: Any, clock: Any) -> None:
+    from interlocal.agreements.actions import do_send_deadline_reminders
+    from tests.agreements.helpers import in_force
+
+    in_force(world)  # notice deadline 2027-10-03: 90 days before is 2027-07-05
+    mail.outbox.clear()
+    assert do_send_deadline_reminders(dt.date(2027, 7, 5)) == 1
+
+
 def _round_reminder(world: Any, clock: Any) -> None:
     from interlocal.procurement.actions import send_cutoff_reminders
     from tests.procurement.factories import make_round
@@ -187,6 +202,8 @@ def _unknown_account(world: Any, clock: Any) -> None:
 
 SENDS: dict[str, Callable[[Any, Any], Any]] = {
     "accounts/email/invitation": _invitation,
+    "agreements/email/circulated": _agreement_circulated,
+    "agreements/email/reminder": _agreement_reminder,
     "assessment/email/campaign_launched": _campaign_launched,
     "assessment/email/reminder": _reminder,
     "assessment/email/response_reopened": _response_reopened,
