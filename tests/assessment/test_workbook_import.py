@@ -512,7 +512,9 @@ def test_formula_cells_with_a_saved_result_give_that_result(world: Any, campaign
         parts = {name: src.read(name) for name in src.namelist()}
     for name, body in parts.items():
         if b"100000+25000" in body:
-            parts[name] = re.sub(rb"<f>100000\+25000</f>(?:<v\s*/>|<v>\s*</v>)?", b"<f>100000+25000</f><v>125000</v>", body)
+            parts[name] = re.sub(
+                rb"<f>100000\+25000</f>(?:<v\s*/>|<v>\s*</v>)?", b"<f>100000+25000</f><v>125000</v>", body
+            )
             assert b"<v>125000</v>" in parts[name]
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:

@@ -41,7 +41,9 @@ def people(transactional_db: Any) -> dict[str, User]:
 
 
 def _nav(page: Any, name: str) -> None:
-    page.get_by_role("navigation", name="Main navigation").get_by_role("link", name=name, exact=True).first.click()
+    page.get_by_role("navigation", name="Main navigation").get_by_role(
+        "link", name=name, exact=True
+    ).first.click()
 
 
 def test_service_agreement_signatures_subscriptions_usage_invoices_credit(
@@ -86,7 +88,7 @@ def test_service_agreement_signatures_subscriptions_usage_invoices_credit(
     check_page(page, "agreements-02-circulated")
 
     # 3. Each member's signatory signs with a typed name; the last signature puts it in force.
-    for town, person in signers.items():
+    for person in signers.values():
         sign_in_as(page, person, goto=None)
         page.goto(detail)
         page.get_by_role("link", name="Sign", exact=True).click()
@@ -154,7 +156,9 @@ def test_service_agreement_signatures_subscriptions_usage_invoices_credit(
     sign_in_as(page, sam)
     _nav(page, "Billing")
     page.get_by_role("link", name="Receivables").click()
-    page.get_by_role("row").filter(has_text="Bolton").get_by_role("link", name=re.compile(r"2026-\d{5}")).click()
+    page.get_by_role("row").filter(has_text="Bolton").get_by_role(
+        "link", name=re.compile(r"2026-\d{5}")
+    ).click()
     page.fill("#id_reason", "Usage over-counted by the upload")
     page.get_by_role("button", name="Issue credit note").click()
     expect(page.get_by_text(re.compile(r"CN-2026-\d{5}")).first).to_be_visible()
