@@ -106,3 +106,13 @@ def test_benefits_page(world, client_for):
     assert b"800" in page.content and b"Surplus" in page.content
     assert alice.get(reverse("billing:benefits"), {"format": "csv"}).status_code == 200
     assert client_for("bob").post(reverse("billing:benefits"), {"kind": "payout"}).status_code == 403
+
+
+def test_member_page_shows_its_agreements_next_deadlines(world, client_for):
+    from tests.agreements.helpers import in_force
+
+    agreement = in_force(world)  # effective 2027-01-01 for 12 months, 90 days' notice
+    page = client_for("bob").get(reverse("billing:member", args=[world.avon.pk])).content.decode()
+    assert agreement.title in page
+    assert "2027-10-03: last day to give notice" in page
+    assert "2028-01-01: renewal" in page

@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _g
 from django.views.decorators.http import require_POST
 
+from interlocal.agreements.queries import agreements_of_member, upcoming_deadlines
 from interlocal.billing import tasks
 from interlocal.billing.actions import (
     do_create_run,
@@ -53,6 +54,7 @@ from interlocal.billing.queries import (
     open_q,
 )
 from interlocal.lib.spreadsheets import csv_text
+from interlocal.services.queries import subscriptions_visible_to
 from interlocal.tenancy.queries import get_consortium_for_user, get_member_for_user
 
 __all__ = [
@@ -478,12 +480,14 @@ def member_page(request: HttpRequest, member_pk: int) -> HttpResponse:
     if not (is_council_of(request.user, consortium.pk) or request.tenant.member == member):  # type: ignore[attr-defined]
         raise Http404
     summary = member_billing(request.user, consortium.pk, member.pk)
-    # The member's subscriptions through its relation (services.queries has no list read yet).
     subscriptions = list(
-        member.subscriptions.filter(service__consortium=consortium)
-        .select_related("service")
+        subscriptions_visible_to(request.user)
+        .filter(member=member, service__consortium=consortium)
         .order_by("service__name", "start")[:200]
     )
+    # In-force agreements binding the member, their next notice and renewal days, soonest first.
+    agreements = agreements_of_member(request.user, member.pk).filter(consortium=consortium)
+    deadlines = upcoming_deadlines(list(agreements), timezone.localdate())[:10]
     return render(
         request,
         "billing/member.html",
@@ -492,8 +496,7 @@ def member_page(request: HttpRequest, member_pk: int) -> HttpResponse:
             "member": member,
             "summary": summary,
             "subscriptions": subscriptions,
-            # TODO(agreements): next renewal and notice deadlines once agreements.queries offers them.
-            "deadlines": [],
+            "deadlines": deadlines,
         },
     )
 
