@@ -146,6 +146,8 @@ def test_campaign_end_to_end_browser_and_excel(page: Any, capitol: Template, tmp
     page.goto(f"/assessment/campaigns/{campaign.pk}/")
     page.get_by_role("link", name="Answer the questions").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text(CAMPAIGN)
+    # Autosave needs htmx to have processed the page; a click before that saves nothing.
+    page.wait_for_load_state("load")
     avon = Response.objects.get(campaign=campaign, member__slug="avon-ct")
     points = {"satisfaction": 2, "pressing": 4, "future": 5, "readiness": 4, "sharing": 3}
     for code in AREAS:
