@@ -1,0 +1,1 @@
+"""The service desk (see docs/servicedesk.md and docs/architecture.md)."""
