@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "interlocal.procurement",
     "interlocal.agreements",
     "interlocal.services",
+    "interlocal.servicedesk",
     "interlocal.billing",
 ]
 
