@@ -6,6 +6,7 @@ Pure (no Django): both return (date, name) pairs or raise ValueError naming what
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import holidays as holiday_rules
 import icalendar
@@ -18,7 +19,7 @@ MAX_YEARS = 30
 MAX_EVENT_DAYS = 31
 
 
-def _describe(n: int, event: icalendar.Event) -> str:
+def _describe(n: int, event: Any) -> str:
     summary = str(event.get("SUMMARY", "")).strip()
     uid = str(event.get("UID", "")).strip()
     label = f"event {n}"

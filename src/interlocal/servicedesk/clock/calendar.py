@@ -95,9 +95,9 @@ class Calendar:
                 if end <= start:
                     raise ValueError(f"{where}: ends ({_fmt(end)}) before it starts ({_fmt(start)})")
                 days[wd].append((start, end))
-        for wd, intervals in enumerate(days):
-            intervals.sort()
-            for (s1, e1), (s2, e2) in zip(intervals, intervals[1:], strict=False):
+        for wd, spans in enumerate(days):
+            spans.sort()
+            for (s1, e1), (s2, e2) in zip(spans, spans[1:], strict=False):
                 if s2 < e1:
                     raise ValueError(
                         f"hours.{DAY_NAMES[wd]}: {_fmt(s1)}–{_fmt(e1)} overlaps {_fmt(s2)}–{_fmt(e2)}"

@@ -90,7 +90,7 @@ def _transitions(tz: ZoneInfo, year: int) -> tuple[dt.date, ...]:
 @lru_cache(maxsize=1024)
 def _irregular(tz: ZoneInfo, year: int) -> frozenset[dt.date]:
     """Days of `year` on which the UTC offset may change (both days around each change)."""
-    days = set()
+    days: set[dt.date] = set()
     for t in _transitions(tz, year - 1) + _transitions(tz, year):
         days.update((t, t + ONE))
     return frozenset(d for d in days if d.year == year)
