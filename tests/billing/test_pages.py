@@ -81,7 +81,9 @@ def test_payment_and_credit_pages(world, client_for):
     assert response.status_code == 302
     assert alice.get(response["Location"]).status_code == 200
     receivables = alice.get(reverse("billing:invoices"), {"format": "csv"})
-    assert receivables.status_code == 200 and invoice.number.encode() in b"".join(receivables.streaming_content)
+    assert receivables.status_code == 200 and invoice.number.encode() in b"".join(
+        receivables.streaming_content
+    )
 
 
 def test_benefits_page(world, client_for):
