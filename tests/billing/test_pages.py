@@ -81,7 +81,9 @@ def test_payment_and_credit_pages(world, client_for):
     assert response.status_code == 302
     assert alice.get(response["Location"]).status_code == 200
     receivables = alice.get(reverse("billing:invoices"), {"format": "csv"})
-    assert receivables.status_code == 200 and invoice.number.encode() in receivables.content
+    assert receivables.status_code == 200 and invoice.number.encode() in b"".join(
+        receivables.streaming_content
+    )
 
 
 def test_benefits_page(world, client_for):
@@ -116,3 +118,29 @@ def test_member_page_shows_its_agreements_next_deadlines(world, client_for):
     assert agreement.title in page
     assert "2027-10-03: last day to give notice" in page
     assert "2028-01-01: renewal" in page
+
+
+def test_invoice_list_filters_pages_and_ageing(world, client_for, monkeypatch):
+    from interlocal.billing import views
+
+    issued(world, [backup(world)])
+    avon = Invoice.objects.get(member=world.avon)
+    Invoice.objects.filter(pk=avon.pk).update(status="paid", paid=avon.total)
+    alice = client_for("alice")
+    url = reverse("billing:invoices")
+    paid = alice.get(url, {"status": "paid"})
+    assert avon.number.encode() in paid.content
+    assert Invoice.objects.get(member=world.bolton).number.encode() not in paid.content
+    by_member = alice.get(url, {"member": world.bolton.pk})
+    assert Invoice.objects.get(member=world.bolton).number.encode() in by_member.content
+    assert avon.number.encode() not in by_member.content
+    # Open invoices (not yet due) are owed in the "current" bucket; the paid one is not.
+    page = alice.get(url)
+    owed = sum(i.balance for i in Invoice.objects.exclude(pk=avon.pk))
+    assert f"current: {owed}".encode() in page.content
+    # Pages keep the filters.
+    monkeypatch.setattr(views.InvoiceTable, "per_page", 1)
+    first = alice.get(url, {"status": "open"})
+    assert b"page=2" in first.content and b"status=open" in first.content
+    second = alice.get(url, {"status": "open", "page": 2})
+    assert second.status_code == 200 and avon.number.encode() not in second.content

@@ -9,9 +9,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from interlocal.billing.models import InvoiceStatus
-
-__all__ = ["BenefitForm", "CreditForm", "InvoiceFilterForm", "PaymentForm", "PayOutForm", "RunForm"]
+__all__ = ["BenefitForm", "CreditForm", "PaymentForm", "PayOutForm", "RunForm"]
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
@@ -70,18 +68,6 @@ class CreditForm(forms.Form):
 
     def amounts(self) -> dict[int, Decimal]:
         return {line.pk: self.cleaned_data.get(f"line_{line.pk}") or Decimal(0) for line in self.lines}
-
-
-class InvoiceFilterForm(forms.Form):
-    status = forms.ChoiceField(
-        label=_("Status"), required=False, choices=[("", _("Any"))] + list(InvoiceStatus.choices)
-    )
-    member: Any = forms.ModelChoiceField(label=_("Member"), required=False, queryset=None)
-    year = forms.IntegerField(label=_("Year"), required=False, min_value=2000, max_value=2100)
-
-    def __init__(self, *args: Any, consortium: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["member"].queryset = _members(consortium)  # type: ignore[attr-defined]
 
 
 class BenefitForm(forms.Form):

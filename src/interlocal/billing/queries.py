@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import DecimalField, F, Q, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from interlocal.billing.models import (
@@ -21,18 +22,22 @@ from interlocal.billing.models import (
     InvoiceStatus,
     PayOut,
 )
+from interlocal.tenancy.models import Member
 from interlocal.tenancy.scoping import get_for_user, is_council
 
 __all__ = [
     "AGEING_BUCKETS",
+    "INVOICE_LIST_FIELDS",
     "MemberBilling",
     "ageing_bucket",
+    "ageing_of",
     "get_credit_note_for_user",
     "get_invoice_for_user",
     "get_run_for_user",
     "invoices_for",
     "is_council_of",
     "member_billing",
+    "member_choices",
     "open_q",
 ]
 
@@ -72,6 +77,62 @@ def invoices_for(user: Any, consortium_id: int) -> QuerySet[Invoice]:
         .filter(consortium_id=consortium_id)
         .select_related("member")  # each row names its member
     )
+
+
+# What the invoice list reads of each row (the member's name comes with select_related).
+INVOICE_LIST_FIELDS = (
+    "consortium_id",
+    "member_id",
+    "member__name",
+    "number",
+    "year",
+    "seq",
+    "period_start",
+    "period_end",
+    "issued_at",
+    "due_date",
+    "total",
+    "paid",
+    "credited",
+    "status",
+)
+
+
+def member_choices(user: Any, consortium_id: int) -> list[tuple[int, str]]:
+    """(id, name) of the consortium's members `user` may see, for a filter (one query)."""
+    return list(
+        Member.objects.visible_to(user)
+        .filter(participations__consortium_id=consortium_id, participations__is_active=True)
+        .order_by("name")
+        .values_list("pk", "name")
+    )
+
+
+def ageing_of(invoices: QuerySet[Invoice], today: dt.date | None = None) -> dict[str, Decimal]:
+    """What is still owed of `invoices` per ageing bucket, in one aggregate query."""
+    today = today or timezone.localdate()
+    balance = F("total") - F("paid") - F("credited")
+    zero = Value(Decimal(0), output_field=DecimalField(max_digits=14, decimal_places=2))
+    days = dt.timedelta
+    ranges = {
+        "current": Q(due_date__gte=today),
+        "1-30": Q(due_date__lt=today, due_date__gte=today - days(30)),
+        "31-60": Q(due_date__lt=today - days(30), due_date__gte=today - days(60)),
+        "61-90": Q(due_date__lt=today - days(60), due_date__gte=today - days(90)),
+        "90+": Q(due_date__lt=today - days(90)),
+    }
+    sums = (
+        invoices.order_by()
+        .filter(open_q())
+        .aggregate(
+            **{
+                f"b{i}": Coalesce(Sum(balance, filter=q, output_field=zero.output_field), zero)
+                for i, q in enumerate(ranges.values())
+            }
+        )
+    )
+    out = {bucket: sums[f"b{i}"] for i, bucket in enumerate(ranges)}
+    return {bucket: amount for bucket, amount in out.items() if amount}
 
 
 def ageing_bucket(invoice: Invoice, today: dt.date | None = None) -> str:

@@ -20,6 +20,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _g
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from interlocal.agreements.queries import agreements_of_member, upcoming_deadlines
@@ -37,22 +38,25 @@ from interlocal.billing.charges import compute_run
 from interlocal.billing.forms import (
     BenefitForm,
     CreditForm,
-    InvoiceFilterForm,
     PaymentForm,
     PayOutForm,
     RunForm,
 )
 from interlocal.billing.models import Benefit, BillingRun, InvoiceStatus, PayOut, RunStatus
 from interlocal.billing.queries import (
+    INVOICE_LIST_FIELDS,
     ageing_bucket,
+    ageing_of,
     get_credit_note_for_user,
     get_invoice_for_user,
     get_run_for_user,
     invoices_for,
     is_council_of,
     member_billing,
+    member_choices,
     open_q,
 )
+from interlocal.core.tables import ChoiceFilter, Column, Table
 from interlocal.lib.spreadsheets import csv_text
 from interlocal.services.queries import subscriptions_visible_to
 from interlocal.tenancy.queries import get_consortium_for_user, get_member_for_user
@@ -94,6 +98,59 @@ def _csv(name: str, rows: list[list[Any]]) -> HttpResponse:
     response = HttpResponse(csv_text(rows), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
     return response
+
+
+def _invoice_url(invoice: Any) -> str:
+    return reverse("billing:invoice_detail", args=[invoice.pk])
+
+
+class InvoiceTable(Table):
+    """Receivables, a page at a time: the filters narrow the rows, the ageing sums all that match."""
+
+    columns = [
+        Column("number", _("Number"), sort="number", link=_invoice_url),
+        Column("member", _("Member"), accessor="member.name", sort="member__name"),
+        Column("period_start", _("Period start"), sort="period_start"),
+        Column("period_end", _("Period end")),
+        Column("issued", _("Issued"), accessor=lambda i: i.issued_at.date(), sort="issued_at"),
+        Column("due", _("Due"), accessor="due_date", sort="due_date"),
+        Column("total", _("Total"), sort="total", numeric=True),
+        Column("paid", _("Paid"), numeric=True),
+        Column("credited", _("Credited"), numeric=True),
+        Column("balance", _("Balance"), numeric=True),
+        Column("status", _("Status"), accessor="state_label"),
+        Column("ageing", _("Ageing"), accessor=lambda i: ageing_bucket(i)),
+    ]
+    default_sort = "-number"
+    per_page = 50
+    export_name = "invoices"
+    caption = _("Invoices")
+    empty_text = _("No invoices.")
+
+    def __init__(self, request: HttpRequest, queryset: Any, *, members: list[tuple[int, str]]) -> None:
+        years = [(y, str(y)) for y in range(timezone.localdate().year + 1, 2019, -1)]
+        statuses = list(InvoiceStatus.choices)
+        self.filters = [
+            ChoiceFilter("status", _("Status"), statuses),
+            *([ChoiceFilter("member", _("Member"), members, field="member_id")] if members else []),
+            ChoiceFilter("year", _("Year"), years),
+        ]
+        super().__init__(request, queryset)
+
+    def _filtered(self) -> Any:
+        # "open" and "overdue" depend on today's date, so status is not a plain equality.
+        status = self.filter_values.pop("status", None)
+        qs = super()._filtered()
+        if status:
+            self.filter_values["status"] = status
+            today = timezone.localdate()
+            if status == InvoiceStatus.OVERDUE:
+                qs = qs.filter(open_q(), due_date__lt=today)
+            elif status == InvoiceStatus.OPEN:
+                qs = qs.filter(open_q(), due_date__gte=today)
+            else:
+                qs = qs.filter(status=status)
+        return qs
 
 
 @login_required
@@ -177,74 +234,17 @@ def run_issue(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def invoices(request: HttpRequest) -> HttpResponse:
-    """Receivables: open, paid and overdue invoices with ageing; filters and CSV."""
+    """Receivables: open, paid and overdue invoices with ageing; filters, pages and CSV."""
     consortium = _consortium(request)
-    form = InvoiceFilterForm(request.GET or None, consortium=consortium)
-    qs = invoices_for(request.user, consortium.pk)
-    today = timezone.localdate()
-    if form.is_valid():
-        status = form.cleaned_data.get("status")
-        if status == InvoiceStatus.OVERDUE:
-            qs = qs.filter(open_q(), due_date__lt=today)
-        elif status == InvoiceStatus.OPEN:
-            qs = qs.filter(open_q(), due_date__gte=today)
-        elif status:
-            qs = qs.filter(status=status)
-        if form.cleaned_data.get("member"):
-            qs = qs.filter(member=form.cleaned_data["member"])
-        if form.cleaned_data.get("year"):
-            qs = qs.filter(year=form.cleaned_data["year"])
-    csv = request.GET.get("format") == "csv"
-    # The page shows the latest 100 (filters narrow it); the CSV has up to 10,000.
-    rows = list(qs.order_by("-year", "-seq")[: 10_000 if csv else 100])
-    ageing: dict[str, Decimal] = {}
-    for invoice in rows:
-        bucket = ageing_bucket(invoice, today)
-        if bucket:
-            ageing[bucket] = ageing.get(bucket, Decimal(0)) + invoice.balance
-    if csv:
-        head = [
-            "number",
-            "member",
-            "period_start",
-            "period_end",
-            "issued",
-            "due",
-            "total",
-            "paid",
-            "credited",
-            "balance",
-            "status",
-            "ageing",
-        ]
-        body = [
-            [
-                i.number,
-                i.member.name,
-                i.period_start,
-                i.period_end,
-                i.issued_at.date(),
-                i.due_date,
-                i.total,
-                i.paid,
-                i.credited,
-                i.balance,
-                i.state,
-                ageing_bucket(i, today),
-            ]
-            for i in rows
-        ]
-        return _csv("invoices", [head, *body])
-    return render(
-        request,
+    is_council = is_council_of(request.user, consortium.pk)
+    qs = invoices_for(request.user, consortium.pk).only(*INVOICE_LIST_FIELDS)
+    members = member_choices(request.user, consortium.pk) if is_council else []
+    table = InvoiceTable(request, qs, members=members)
+    if table.wants_csv():
+        return table.csv_response()  # type: ignore[return-value]  # no ageing sums for the CSV
+    return table.response(
         "billing/invoices.html",
-        {
-            "consortium": consortium,
-            "form": form,
-            "rows": [(i, ageing_bucket(i, today)) for i in rows],
-            "ageing": ageing,
-            "is_council": is_council_of(request.user, consortium.pk),
-        },
+        {"consortium": consortium, "ageing": ageing_of(table.queryset), "is_council": is_council},
     )
 
 
