@@ -15,10 +15,17 @@ class AgreementsConfig(AppConfig):
     verbose_name = "Interlocal agreements"
 
     def ready(self) -> None:
-        from interlocal.agreements import inbox, views
+        from interlocal.agreements import inbox, nightly, views
         from interlocal.core.inbox.registry import TaskProvider, register_provider
         from interlocal.core.notifications.kinds import NotificationKind, register_kind
-        from interlocal.core.registry import DashboardCard, NavItem, register_card, register_nav
+        from interlocal.core.registry import (
+            DashboardCard,
+            NavItem,
+            NightlyJob,
+            register_card,
+            register_nav,
+            register_nightly_job,
+        )
 
         register_nav(NavItem("agreements:list", _("Agreements"), order=45, visible=_in_consortium))
         register_card(
@@ -37,3 +44,6 @@ class AgreementsConfig(AppConfig):
                 order=45,
             )
         )
+        # Expire first: a term that ended needs no reminder of its renewal any more.
+        register_nightly_job(NightlyJob("agreements.expire", nightly.expire, order=45))
+        register_nightly_job(NightlyJob("agreements.remind", nightly.remind, order=46))

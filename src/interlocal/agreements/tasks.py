@@ -1,7 +1,8 @@
 """Background tasks of agreements (django-tasks; `interlocal worker` runs them).
 
 A scheduler (cron) enqueues `send_deadline_reminders` once a day, or runs
-`interlocal agreements remind`; sending twice the same day sends nothing new.
+`interlocal agreements remind` (the nightly `interlocal maintenance` runs it too); sending twice
+the same day sends nothing new.
 """
 
 from __future__ import annotations

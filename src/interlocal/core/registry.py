@@ -9,6 +9,9 @@ The public front door (`/` for anonymous visitors, `/public/` for everyone) show
 the sections modules register with `register_public_section` (procurement: open solicitations,
 awards, public documents; a service catalog or document library registers its own the same way),
 and below them the site-wide links of `register_public_link` (open data, vendor registration, API).
+
+Scheduled work a module needs once a night registers with `register_nightly_job`; the nightly
+`interlocal maintenance` runs every registered job (core knows no module by name).
 """
 
 from __future__ import annotations
@@ -23,13 +26,16 @@ from django.urls import reverse
 __all__ = [
     "DashboardCard",
     "NavItem",
+    "NightlyJob",
     "PublicLink",
     "PublicSection",
     "cards_for",
     "front_door_for",
     "navigation_for",
+    "nightly_jobs",
     "register_card",
     "register_nav",
+    "register_nightly_job",
     "register_public_link",
     "register_public_section",
 ]
@@ -84,10 +90,23 @@ class PublicLink:
     order: int = 50
 
 
+@dataclass(frozen=True)
+class NightlyJob:
+    """Work `interlocal maintenance` runs once a night: `run()` does it and returns a one-line summary.
+
+    A job must be safe to run again (twice the same night does nothing new).
+    """
+
+    key: str
+    run: Callable[[], str]
+    order: int = 50
+
+
 _NAV: list[NavItem] = []
 _CARDS: list[DashboardCard] = []
 _PUBLIC_SECTIONS: list[PublicSection] = []
 _PUBLIC_LINKS: list[PublicLink] = []
+_NIGHTLY_JOBS: list[NightlyJob] = []
 
 
 def register_nav(item: NavItem) -> None:
@@ -108,6 +127,16 @@ def register_public_section(section: PublicSection) -> None:
 def register_public_link(link: PublicLink) -> None:
     if all(existing.key != link.key for existing in _PUBLIC_LINKS):
         _PUBLIC_LINKS.append(link)
+
+
+def register_nightly_job(job: NightlyJob) -> None:
+    if all(existing.key != job.key for existing in _NIGHTLY_JOBS):
+        _NIGHTLY_JOBS.append(job)
+
+
+def nightly_jobs() -> list[NightlyJob]:
+    """The registered nightly jobs in the order they run."""
+    return sorted(_NIGHTLY_JOBS, key=lambda j: (j.order, j.key))
 
 
 def navigation_for(request: HttpRequest) -> list[dict[str, Any]]:

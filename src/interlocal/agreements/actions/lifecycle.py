@@ -21,6 +21,7 @@ from interlocal.agreements.models import (
     AgreementStatus,
     AgreementVersion,
     PartyRole,
+    Renewal,
     Signatory,
     Signature,
 )
@@ -44,6 +45,7 @@ if TYPE_CHECKING:
 __all__ = [
     "EDITABLE_FIELDS",
     "AgreementRights",
+    "ExpiryRun",
     "agreement_rights",
     "diff_terms",
     "do_add_party",
@@ -52,6 +54,7 @@ __all__ = [
     "do_circulate_agreement",
     "do_create_agreement",
     "do_expire_agreement",
+    "do_expire_due_agreements",
     "do_remove_party",
     "do_remove_signatory",
     "do_renew_agreement",
@@ -464,11 +467,24 @@ def do_amend_agreement(
     return version
 
 
+def _require_council_or_system(acting_user: User | None, consortium_id: int) -> None:
+    # None is the scheduled job (do_expire_due_agreements), which no person starts.
+    if acting_user is not None:
+        require_council(acting_user, consortium_id)
+
+
+def _audit(acting_user: User | None, action: str, agreement: Agreement, **kwargs: Any) -> None:
+    if acting_user is None:
+        audit.record(None, action, agreement, actor_label="system", **kwargs)
+    else:
+        audit.record(acting_user, action, agreement, **kwargs)
+
+
 def _transition(
-    agreement: Agreement, acting_user: User, allowed: tuple[str, ...], to: str, action: str
+    agreement: Agreement, acting_user: User | None, allowed: tuple[str, ...], to: str, action: str
 ) -> Agreement:
     agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
-    require_council(acting_user, agreement.consortium_id)
+    _require_council_or_system(acting_user, agreement.consortium_id)
     if agreement.status not in allowed:
         raise ValidationError(
             _("Not possible while the agreement is %(s)s.") % {"s": agreement.get_status_display()},
@@ -478,13 +494,11 @@ def _transition(
     agreement.status = to
     agreement.updated_at = _now()
     agreement.save(update_fields=["status", "updated_at"])
-    audit.record(acting_user, action, agreement, before={"status": before}, after={"status": to})
+    _audit(acting_user, action, agreement, before={"status": before}, after={"status": to})
     return agreement
 
 
-@transaction.atomic
-def do_expire_agreement(agreement: Agreement, *, acting_user: User) -> Agreement:
-    """Mark an in-force agreement expired (its term ended without renewal)."""
+def _expire(agreement: Agreement, acting_user: User | None) -> Agreement:
     return _transition(
         agreement,
         acting_user,
@@ -492,6 +506,12 @@ def do_expire_agreement(agreement: Agreement, *, acting_user: User) -> Agreement
         AgreementStatus.EXPIRED,
         "agreements.agreement.expired",
     )
+
+
+@transaction.atomic
+def do_expire_agreement(agreement: Agreement, *, acting_user: User) -> Agreement:
+    """Mark an in-force agreement expired (its term ended without renewal)."""
+    return _expire(agreement, acting_user)
 
 
 @transaction.atomic
@@ -509,8 +529,12 @@ def do_terminate_agreement(agreement: Agreement, *, acting_user: User) -> Agreem
 @transaction.atomic
 def do_renew_agreement(agreement: Agreement, *, acting_user: User) -> Agreement:
     """Renew an in-force agreement for a new term: it now runs from its old renewal date."""
+    return _renew(agreement, acting_user)
+
+
+def _renew(agreement: Agreement, acting_user: User | None) -> Agreement:
     agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
-    require_council(acting_user, agreement.consortium_id)
+    _require_council_or_system(acting_user, agreement.consortium_id)
     if agreement.status != AgreementStatus.IN_FORCE:
         raise ValidationError(_("Only an in-force agreement can be renewed."), code="bad_status")
     renewal = deadlines_of(agreement).renewal
@@ -520,7 +544,7 @@ def do_renew_agreement(agreement: Agreement, *, acting_user: User) -> Agreement:
     agreement.effective_date = renewal
     agreement.updated_at = _now()
     agreement.save(update_fields=["effective_date", "updated_at"])
-    audit.record(
+    _audit(
         acting_user,
         "agreements.agreement.renewed",
         agreement,
@@ -528,6 +552,47 @@ def do_renew_agreement(agreement: Agreement, *, acting_user: User) -> Agreement:
         after={"effective_date": renewal.isoformat(), "term_months": agreement.term_months},
     )
     return agreement
+
+
+@dataclass(frozen=True)
+class ExpiryRun:
+    """What `do_expire_due_agreements` did: agreements renewed (once each) and expired."""
+
+    renewed: int
+    expired: int
+
+
+def do_expire_due_agreements(today: dt.date | None = None) -> ExpiryRun:
+    """End the terms that are over: an in-force agreement whose renewal date is today or past is
+    renewed when it renews automatically (term after term, until its renewal date lies ahead),
+    otherwise marked expired. A system action (nightly job, `interlocal agreements expire`),
+    audited without a person; running it again the same day changes nothing.
+    """
+    today = today or timezone.localdate()
+    renewed = expired = 0
+    due = Agreement.objects.filter(status=AgreementStatus.IN_FORCE, effective_date__isnull=False)
+    for pk in due.order_by("pk").values_list("pk", flat=True):
+        with transaction.atomic():
+            agreement = Agreement.objects.select_for_update().get(pk=pk)
+            if agreement.status != AgreementStatus.IN_FORCE:  # changed since the list was read
+                continue
+            renewal = deadlines_of(agreement).renewal
+            if renewal is None or renewal > today:
+                continue
+            if agreement.renewal != Renewal.AUTOMATIC:
+                _expire(agreement, None)
+                expired += 1
+                continue
+            # A zero-month term would never move forward; such an agreement ends instead.
+            if agreement.term_months == 0:
+                _expire(agreement, None)
+                expired += 1
+                continue
+            while renewal is not None and renewal <= today:
+                agreement = _renew(agreement, None)
+                renewal = deadlines_of(agreement).renewal
+            renewed += 1
+    return ExpiryRun(renewed=renewed, expired=expired)
 
 
 @transaction.atomic

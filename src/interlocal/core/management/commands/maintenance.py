@@ -4,6 +4,9 @@
 - the session register (accounts.UserSession) drops rows whose session is gone or past the
   absolute session limit, so "your sessions" lists only live ones;
 - finished background-task results older than --task-days are pruned (database queue only);
+- the nightly jobs modules register (core.registry.register_nightly_job; e.g. agreements'
+  deadline reminders and expiries) run in order; one that fails is reported on stderr, the
+  others still run, and the command exits 1 at the end;
 - when INTERLOCAL_AUDIT_ANCHOR_PATH is set, the audit chain is verified and its head anchored
   (`interlocal audit anchor`; run that more often from cron for a shorter unanchored window).
 """
@@ -16,8 +19,10 @@ from typing import Any
 from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.core.management import call_command
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
+
+from interlocal.core.registry import nightly_jobs
 
 
 class Command(BaseCommand):
@@ -49,6 +54,16 @@ class Command(BaseCommand):
         else:
             self.stdout.write(f"Task results: nothing to prune ({backend} keeps none).")
 
+        failed = []
+        for job in nightly_jobs():
+            try:
+                self.stdout.write(f"{job.key}: {job.run()}")
+            except Exception as exc:  # one module's failure must not stop the others' housekeeping
+                failed.append(job.key)
+                self.stderr.write(f"{job.key} failed: {exc!r}")
+
         # Last: a chain that no longer verifies stops here (exit 1) after the housekeeping is done.
         if settings.AUDIT_ANCHOR_PATH:
             call_command("audit", "anchor", stdout=self.stdout, stderr=self.stderr)
+        if failed:
+            raise CommandError(f"Nightly jobs failed: {', '.join(failed)}")
