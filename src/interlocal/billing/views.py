@@ -130,7 +130,7 @@ class InvoiceTable(Table):
     def __init__(self, request: HttpRequest, queryset: Any, *, members: list[tuple[int, str]]) -> None:
         years = [(y, str(y)) for y in range(timezone.localdate().year + 1, 2019, -1)]
         statuses = list(InvoiceStatus.choices)
-        self.filters = [
+        self.filters = [  # type: ignore[misc]  # per request: the year list and member choices vary
             ChoiceFilter("status", _("Status"), statuses),
             *([ChoiceFilter("member", _("Member"), members, field="member_id")] if members else []),
             ChoiceFilter("year", _("Year"), years),
