@@ -148,7 +148,10 @@ def _rule(data: dict[str, Any], problems: _Problems) -> Rule | None:
 
 def _amount(data: dict[str, Any], rule: Rule | None, problems: _Problems) -> int | None:
     raw = data.get("amount", _MISSING)
-    if rule is not None and rule.kind == "unit_price":
+    raw_rule = data.get("rule")
+    # The kind, even when the rule's parameters are bad: unit_price takes no amount either way.
+    kind = rule.kind if rule is not None else raw_rule.get("kind") if isinstance(raw_rule, dict) else None
+    if kind == "unit_price":
         if raw is not _MISSING and raw is not None:
             problems.add("amount", "not used by the rule unit_price (the total is the sum of the charges)")
         return None
