@@ -198,3 +198,13 @@ def test_usage_charged_when_a_subscription_changed_before_the_period(world):
     assert by_member == {"Avon": amount * 3 / 4, "Bolton": amount / 4}
     line = charges.members[0].lines[0]
     assert (line.days, line.quantity) == (90, Decimal(300))
+
+
+def test_run_form_offers_only_the_consortiums_readable_services(world):
+    from interlocal.billing.forms import RunForm
+
+    own = backup(world)
+    choices = RunForm(consortium=world.capitol, user=world.alice).fields["services"].queryset
+    assert list(choices) == [own]
+    # Vince (a vendor, no role in Capitol) is offered none of its services.
+    assert list(RunForm(consortium=world.capitol, user=world.vince).fields["services"].queryset) == []
