@@ -178,3 +178,33 @@ def _issue_queries(world, towns: int, name: str) -> int:
 def test_issue_query_count_does_not_grow_with_members(world):
     _issue_queries(world, 1, "Warm-up")  # creates the year's number counter
     assert _issue_queries(world, 3, "Small") == _issue_queries(world, 30, "Large")
+
+
+def test_usage_charged_when_a_subscription_changed_before_the_period(world):
+    """A segment ending before the period is no participant's usage holder (it has no day in it)."""
+    from interlocal.services.models import SubscriptionChange
+
+    use = service(world, "Storage", "by_usage")
+    avon = subscribe(use, world.avon)
+    SubscriptionChange.objects.create(subscription=avon, effective=dt.date(2025, 6, 1), units=Decimal(30))
+    SubscriptionChange.objects.create(subscription=avon, effective=dt.date(2026, 2, 15), units=Decimal(40))
+    subscribe(use, world.bolton)
+    usage(use, world.avon, "300")
+    usage(use, world.bolton, "100")
+    charges = compute_run(run(world, [use]))
+    assert not charges.problems
+    amount = period_amount(Decimal("120000.00"), *Q1)
+    by_member = {m.member.name: m.total for m in charges.members}
+    assert by_member == {"Avon": amount * 3 / 4, "Bolton": amount / 4}
+    line = charges.members[0].lines[0]
+    assert (line.days, line.quantity) == (90, Decimal(300))
+
+
+def test_run_form_offers_only_the_consortiums_readable_services(world):
+    from interlocal.billing.forms import RunForm
+
+    own = backup(world)
+    choices = RunForm(consortium=world.capitol, user=world.alice).fields["services"].queryset
+    assert list(choices) == [own]
+    # Vince (a vendor, no role in Capitol) is offered none of its services.
+    assert list(RunForm(consortium=world.capitol, user=world.vince).fields["services"].queryset) == []

@@ -124,8 +124,8 @@ def _weights(
             out.append(Fraction(row["population"] or 0) * d)
         elif rule == "fixed_shares":
             out.append(Fraction(Decimal(row["share"])) * d)
-        elif rule in ("by_usage",):
-            out.append(Fraction(Decimal(row["usage"])))
+        elif rule == "by_usage":
+            out.append(Fraction(Decimal(row["usage"])) if row["days"] else Fraction(0))
         elif rule == "unit_price":
             out.append(
                 Fraction(Decimal(row["units"])) * Fraction(Decimal(str(params.get("unit_price", 0)))) * d
@@ -198,6 +198,11 @@ def _service_lines(
     rows: list[dict[str, Any]] = []
     seen: set[int] = set()
     for index, seg in enumerate(sorted(segments, key=lambda s: (s.member_id, s.start))):
+        days = _days(start, end, seg.start, seg.end)
+        if not days:
+            # A segment outside the period (before or after a dated change) charges nothing, and
+            # its usage must go on a segment inside it: the engine charges d = 0 nothing.
+            continue
         first = seg.member_id not in seen
         seen.add(seg.member_id)
         population = members[seg.member_id].population
@@ -207,7 +212,7 @@ def _service_lines(
                 "member_id": seg.member_id,
                 "joined": max(seg.start, start).isoformat(),
                 "left": min(seg.end, end).isoformat() if seg.end else None,
-                "days": _days(start, end, seg.start, seg.end),
+                "days": days,
                 "population": population,
                 "share": _text(seg.units),
                 "units": _text(seg.units),

@@ -9,14 +9,16 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from interlocal.services.queries import consortium_services_for
+
 __all__ = ["BenefitForm", "CreditForm", "PaymentForm", "PayOutForm", "RunForm"]
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
 
-def _services(consortium: Any) -> Any:
-    # The consortium's catalog through its relation (services.queries has no list read yet).
-    return consortium.services.order_by("name")
+def _services(consortium: Any, user: Any) -> Any:
+    # Scoped: only the consortium's services that the acting user may read.
+    return consortium_services_for(user, consortium.pk)
 
 
 def _members(consortium: Any) -> Any:
@@ -33,9 +35,9 @@ class RunForm(forms.Form):
     )
     due_days = forms.IntegerField(label=_("Payment terms (days)"), min_value=0, max_value=365, initial=30)
 
-    def __init__(self, *args: Any, consortium: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, consortium: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["services"].queryset = _services(consortium)  # type: ignore[attr-defined]
+        self.fields["services"].queryset = _services(consortium, user)  # type: ignore[attr-defined]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -87,9 +89,9 @@ class BenefitForm(forms.Form):
     )
     note = forms.CharField(label=_("Note"), required=False, max_length=300)
 
-    def __init__(self, *args: Any, consortium: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, consortium: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["service"].queryset = _services(consortium)  # type: ignore[attr-defined]
+        self.fields["service"].queryset = _services(consortium, user)  # type: ignore[attr-defined]
         self.fields["member"].queryset = _members(consortium)  # type: ignore[attr-defined]
 
 
@@ -100,7 +102,7 @@ class PayOutForm(forms.Form):
     amount = forms.DecimalField(label=_("Amount"), min_value=Decimal("0.01"), max_digits=14, decimal_places=2)
     reason = forms.CharField(label=_("Reason"), max_length=300)
 
-    def __init__(self, *args: Any, consortium: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, consortium: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["service"].queryset = _services(consortium)  # type: ignore[attr-defined]
+        self.fields["service"].queryset = _services(consortium, user)  # type: ignore[attr-defined]
         self.fields["member"].queryset = _members(consortium)  # type: ignore[attr-defined]

@@ -172,7 +172,7 @@ def run_new(request: HttpRequest) -> HttpResponse:
     """Pick a period and services; creates a run in preview."""
     consortium = _consortium(request)
     _require_council(request, consortium.pk)
-    form = RunForm(request.POST or None, consortium=consortium)
+    form = RunForm(request.POST or None, consortium=consortium, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             run = do_create_run(
@@ -408,18 +408,18 @@ def benefits(request: HttpRequest) -> HttpResponse:
     council = is_council_of(request.user, consortium.pk)
     member_id = request.GET.get("member")
     member = get_member_for_user(request.user, int(member_id)) if member_id and member_id.isdigit() else None
-    benefit_form = BenefitForm(consortium=consortium)
-    payout_form = PayOutForm(consortium=consortium)
+    benefit_form = BenefitForm(consortium=consortium, user=request.user)
+    payout_form = PayOutForm(consortium=consortium, user=request.user)
     if request.method == "POST":
         _require_council(request, consortium.pk)
         try:
             if request.POST.get("kind") == "payout":
-                payout_form = PayOutForm(request.POST, consortium=consortium)
+                payout_form = PayOutForm(request.POST, consortium=consortium, user=request.user)
                 if payout_form.is_valid():
                     do_record_payout(consortium, acting_user=request.user, **payout_form.cleaned_data)  # type: ignore[arg-type]
                     return redirect("billing:benefits")
             else:
-                benefit_form = BenefitForm(request.POST, consortium=consortium)
+                benefit_form = BenefitForm(request.POST, consortium=consortium, user=request.user)
                 if benefit_form.is_valid():
                     d = benefit_form.cleaned_data
                     do_save_benefit(

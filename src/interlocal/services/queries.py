@@ -70,6 +70,11 @@ def services_visible_to(user: Any) -> QuerySet[Service]:
     return Service.objects.visible_to(user).select_related("consortium", "area", "provider")
 
 
+def consortium_services_for(user: Any, consortium_id: int) -> QuerySet[Service]:
+    """The services of one consortium that `user` may read, by name (for choice lists)."""
+    return Service.objects.visible_to(user).filter(consortium_id=consortium_id).order_by("name", "pk")
+
+
 def subscriptions_visible_to(user: Any) -> QuerySet[Subscription]:
     """Subscriptions `user` may read: their own member's, or all of the consortium for the council."""
     # Each row names its service and member.

@@ -148,7 +148,10 @@ def _rule(data: dict[str, Any], problems: _Problems) -> Rule | None:
 
 def _amount(data: dict[str, Any], rule: Rule | None, problems: _Problems) -> int | None:
     raw = data.get("amount", _MISSING)
-    if rule is not None and rule.kind == "unit_price":
+    raw_rule = data.get("rule")
+    # The kind, even when the rule's parameters are bad: unit_price takes no amount either way.
+    kind = rule.kind if rule is not None else raw_rule.get("kind") if isinstance(raw_rule, dict) else None
+    if kind == "unit_price":
         if raw is not _MISSING and raw is not None:
             problems.add("amount", "not used by the rule unit_price (the total is the sum of the charges)")
         return None
@@ -162,7 +165,8 @@ def _amount(data: dict[str, Any], rule: Rule | None, problems: _Problems) -> int
     if isinstance(exponent, int) and exponent < -2:
         problems.add("amount", "more than two decimals")
         return None
-    return int(number * 100)
+    # Through Fraction: Decimal arithmetic would round to the context's 28 digits.
+    return int(Fraction(number) * 100)
 
 
 def _participants(data: dict[str, Any], rule: Rule | None, problems: _Problems) -> list[Participant] | None:
@@ -261,8 +265,10 @@ def _check_weights(billing: Billing, problems: _Problems) -> None:
         base = base_cents(billing.amount_cents, Fraction(rule.base_fraction or 0))
         if base > 0 and not any(period.days_of(p.joined, p.left) for p in people):
             problems.add("participants", no_days)
-        if billing.amount_cents - base > 0 and not any(p.usage for p in people):
-            problems.add("participants", "all weights are zero: every usage is 0")
+        if billing.amount_cents - base > 0 and not any(
+            p.usage and period.days_of(p.joined, p.left) for p in people
+        ):
+            problems.add("participants", "all weights are zero: every usage in the period is 0")
         return
     if billing.amount_cents == 0:
         return
@@ -274,5 +280,6 @@ def _check_weights(billing: Billing, problems: _Problems) -> None:
             p.basis(basis) and period.days_of(p.joined, p.left) for p in people
         ):
             problems.add("participants", f"all weights are zero: every {basis} × days is 0")
-    elif basis is not None and not any(p.basis(basis) for p in people):
-        problems.add("participants", f"all weights are zero: every {basis} is 0")
+    elif basis is not None and not any(p.basis(basis) and period.days_of(p.joined, p.left) for p in people):
+        # Usage counts only for participants with a day in the period (d = 0 is charged 0.00).
+        problems.add("participants", f"all weights are zero: every {basis} in the period is 0")

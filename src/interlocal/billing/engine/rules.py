@@ -93,6 +93,13 @@ def _basis_numerators(participants: Sequence[Participant], field: str) -> tuple[
     return integer_numerators([p.basis(field) for p in participants])
 
 
+def _present(values: list[int], days: Sequence[int]) -> list[int]:
+    """Unprorated weights (usage) count only for a participant with a day in the period (d > 0)."""
+    if all(days):
+        return values
+    return [v if d else 0 for v, d in zip(values, days, strict=True)]
+
+
 def charge(billing: Billing) -> Charges:
     """Every participant's charge by the billing's rule, exact to the cent."""
     rule, period = billing.rule, billing.period
@@ -129,7 +136,7 @@ def charge(billing: Billing) -> Charges:
         parts.append(("amount", apportion_integers(amount, days, ids)))
     elif rule.kind == "base_plus_usage":
         base = base_cents(amount, _exact(rule.base_fraction, "base_fraction"))
-        usage, _ = _basis_numerators(people, "usage")
+        usage = _present(_basis_numerators(people, "usage")[0], days)
         parts.append(("base", apportion_integers(base, days, ids)))
         parts.append(("usage", apportion_integers(amount - base, usage, ids)))
     else:
@@ -137,6 +144,8 @@ def charge(billing: Billing) -> Charges:
         values, _ = _basis_numerators(people, field)
         if rule.kind in PRORATED:
             values = [v * d for v, d in zip(values, days, strict=True)]
+        else:
+            values = _present(values, days)
         parts.append(("amount", apportion_integers(amount, values, ids)))
 
     if len(parts) == 1:

@@ -47,3 +47,7 @@ class Command(BaseCommand):
             raise InputError(
                 [(name, f"not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})")]
             ) from None
+        except RecursionError:
+            raise InputError([(name, "not valid JSON (nested too deeply)")]) from None
+        except ValueError as exc:  # e.g. an integer of more than 4,300 digits
+            raise InputError([(name, f"not valid JSON ({exc})")]) from None
