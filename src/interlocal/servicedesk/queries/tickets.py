@@ -51,6 +51,7 @@ __all__ = [
 REOPEN_DAYS = 7
 
 SlaState = Literal["ok", "warning", "breached"]
+_ORDER: dict[str, int] = {"ok": 0, "warning": 1, "breached": 2}
 
 
 def is_provider_staff(user: Any, consortium_id: int | None) -> bool:
@@ -170,9 +171,11 @@ class SlaStatus:
     @property
     def state(self) -> SlaState | None:
         """The worse of the two clocks' states."""
-        order = {"ok": 0, "warning": 1, "breached": 2}
-        states = [c.state for c in (self.first_response, self.resolution) if c is not None]
-        return max(states, key=lambda s: order[s]) if states else None
+        worst: SlaState | None = None
+        for clock in (self.first_response, self.resolution):
+            if clock is not None and (worst is None or _ORDER[clock.state] > _ORDER[worst]):
+                worst = clock.state
+        return worst
 
 
 def _until(pauses: Sequence[Pause], moment: dt.datetime) -> list[Pause]:
