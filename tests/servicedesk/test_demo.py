@@ -26,3 +26,16 @@ def test_demo_loads_calendars_and_is_idempotent() -> None:
     servicedesk_demo.load()
     assert Holiday.objects.count() == count
     assert BusinessCalendar.objects.count() == 2
+
+
+def test_demo_tickets_for_avon_and_bolton() -> None:
+    tenancy_demo.load()
+    servicedesk_demo.load()
+    servicedesk_demo.load()
+    from interlocal.servicedesk.models import Status, Ticket
+
+    tickets = Ticket.objects.filter(consortium__slug="capitol-region")
+    assert tickets.count() == 4
+    assert set(tickets.values_list("member__slug", flat=True)) == {"avon-ct", "bolton-ct"}
+    assert tickets.filter(status=Status.WAITING_MEMBER).count() == 1
+    assert all(t.resolution_due is not None for t in tickets)

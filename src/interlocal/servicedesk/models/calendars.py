@@ -1,4 +1,4 @@
-"""The service desk's data. For now: business calendars (working hours per weekday, holidays).
+"""Business calendars (working hours per weekday, holidays).
 
 The arithmetic on them is the pure `servicedesk.clock`; `queries.clock_calendar` builds its
 `Calendar` from these rows.

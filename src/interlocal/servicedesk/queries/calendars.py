@@ -1,7 +1,4 @@
-"""Read paths of the service desk: scoped accessors and the pure clock calendar of a calendar.
-
-Other apps read the desk only through this module.
-"""
+"""Read paths of the calendars: scoped accessors and the pure clock calendar of a calendar."""
 
 from __future__ import annotations
 

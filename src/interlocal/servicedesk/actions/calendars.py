@@ -1,4 +1,4 @@
-"""Write paths of the service desk: do_* functions, each checks the actor, is audited and atomic."""
+"""Write paths of the calendars: do_* functions, each checks the actor, is audited and atomic."""
 
 from __future__ import annotations
 
