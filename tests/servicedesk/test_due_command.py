@@ -214,3 +214,9 @@ def test_input_error_lists_lines() -> None:
     with pytest.raises(InputError) as info:
         compute_due(changed(start=None))
     assert info.value.lines() == ["start: missing"]
+
+
+def test_deeply_nested_json_is_refused_not_a_traceback(tmp_path: Path) -> None:
+    code, out, err = run(tmp_path, "[" * 100_000 + "]" * 100_000)
+    assert (code, out) == (2, "")
+    assert "not valid JSON (nested too deeply)" in err

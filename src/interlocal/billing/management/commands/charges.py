@@ -5,12 +5,12 @@ from __future__ import annotations
 import json
 import sys
 from argparse import ArgumentParser
-from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand
 
 from interlocal.billing.engine import InputError, compute
+from interlocal.lib.jsonfile import JsonFileError, read_json
 
 
 class Command(BaseCommand):
@@ -35,19 +35,7 @@ class Command(BaseCommand):
         self.stdout.write(json.dumps(result, indent=2))
 
     def _load(self, path: str) -> Any:
-        name = "<stdin>" if path == "-" else path
         try:
-            text = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-            raise InputError([(name, f"cannot read: {reason}")]) from None
-        try:
-            return json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise InputError(
-                [(name, f"not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})")]
-            ) from None
-        except RecursionError:
-            raise InputError([(name, "not valid JSON (nested too deeply)")]) from None
-        except ValueError as exc:  # e.g. an integer of more than 4,300 digits
-            raise InputError([(name, f"not valid JSON ({exc})")]) from None
+            return read_json(path)
+        except JsonFileError as exc:
+            raise InputError([(exc.name, exc.reason)]) from None

@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 import sys
 from argparse import ArgumentParser
-from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand
 
+from interlocal.lib.jsonfile import JsonFileError, read_json
 from interlocal.servicedesk.clock.spec import InputError, compute_due
 
 
@@ -36,21 +36,7 @@ class Command(BaseCommand):
         self.stdout.write(json.dumps(result))
 
     def _load(self, path: str) -> Any:
-        name = "<stdin>" if path == "-" else path
         try:
-            text = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-            raise InputError([(name, f"cannot read: {reason}")]) from None
-        try:
-            return json.loads(text, parse_constant=_refuse_constant)
-        except json.JSONDecodeError as exc:
-            raise InputError(
-                [(name, f"not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})")]
-            ) from None
-        except ValueError as exc:
-            raise InputError([(name, str(exc))]) from None
-
-
-def _refuse_constant(value: str) -> Any:
-    raise ValueError(f"not valid JSON ({value} is not a JSON number)")
+            return read_json(path)
+        except JsonFileError as exc:
+            raise InputError([(exc.name, exc.reason)]) from None
